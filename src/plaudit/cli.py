@@ -1,0 +1,135 @@
+"""The `plaudit` command."""
+
+import json
+from typing import Annotated
+
+import typer
+import uvicorn
+
+from plaudit.services import api_keys, organizations
+from plaudit.settings import get_settings
+from plaudit.store.db import Database
+from plaudit.store.migrate import upgrade
+
+app = typer.Typer(help="Plaudit: self-hosted digital credentials.", no_args_is_help=True)
+keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
+db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+app.add_typer(db_app, name="db")
+
+
+def _database() -> Database:
+    database = Database(get_settings().resolved_database_url)
+    upgrade(database.engine)
+    return database
+
+
+def _organization_id(database: Database, given: int | None) -> int:
+    if given is not None:
+        return given
+    with database.session() as session:
+        found = organizations.list_organizations(session)
+    if len(found) != 1:
+        raise typer.BadParameter("there is not exactly one organization: name one with --org")
+    return found[0].id
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+) -> None:
+    """Apply migrations, then serve the API."""
+    settings = get_settings()
+    _database().dispose()
+    uvicorn.run(
+        "plaudit.app:create_app",
+        factory=True,
+        host=host or settings.host,
+        port=port or settings.port,
+        workers=workers,
+        log_level=settings.log_level,
+        access_log=False,
+        proxy_headers=True,
+    )
+
+
+@app.command()
+def init(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create the demo organization if missing and print a new account-wide API key for it."""
+    settings = get_settings()
+    database = _database()
+    with database.transaction() as session:
+        organization, created = organizations.ensure_organization(session, settings.demo_org_name)
+        issued = api_keys.create_key(session, organization.id, label="plaudit init")
+        result = {
+            "organization_id": organization.id,
+            "organization_uuid": str(organization.uuid),
+            "organization_name": organization.name,
+            "created": created,
+            "api_key": issued.plaintext,
+        }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    verb = "Created" if created else "Found"
+    typer.echo(f"{verb} organization {organization.name!r} (id {organization.id}).")
+    typer.echo(f"API key (shown once): {issued.plaintext}")
+    typer.echo(
+        f"Try: curl -H 'Authorization: Token token={issued.plaintext}' "
+        f"{settings.public_base_url}/v1/issuer/details"
+    )
+
+
+@keys_app.command("create")
+def keys_create(
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+    department: Annotated[
+        int | None, typer.Option(help="Scope the key to this department.")
+    ] = None,
+    label: Annotated[str | None, typer.Option(help="What the key is for.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create an API key (account-wide, or scoped to one department)."""
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        issued = api_keys.create_key(session, organization_id, department, label)
+        result = {
+            "prefix": issued.key.prefix,
+            "organization_id": organization_id,
+            "department_id": department,
+            "api_key": issued.plaintext,
+        }
+    typer.echo(json.dumps(result) if as_json else f"API key (shown once): {issued.plaintext}")
+
+
+@keys_app.command("list")
+def keys_list(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
+    """List an organization's keys (prefixes only; secrets are never stored)."""
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.session() as session:
+        for key in api_keys.list_keys(session, organization_id):
+            state = "revoked" if key.revoked_at else "active"
+            scope = f"department {key.department_id}" if key.department_id else "account-wide"
+            typer.echo(f"{key.prefix}  {state:8} {scope:16} {key.label or ''}")
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefix.")]) -> None:
+    """Revoke a key: it stops working at once."""
+    database = _database()
+    with database.transaction() as session:
+        key = api_keys.revoke_key(session, prefix)
+        typer.echo(f"Revoked {key.prefix}.")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every pending migration."""
+    _database().dispose()
+    typer.echo("Database is up to date.")

@@ -1,0 +1,1 @@
+"""The wire dialects. A dialect never imports another one."""

@@ -1,0 +1,1 @@
+"""Accredible's Credential API (../shared/specs/accredible-openapi.json) over Plaudit's core."""

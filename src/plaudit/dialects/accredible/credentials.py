@@ -1,0 +1,64 @@
+"""Single credentials: `/v1/credentials` and `/v1/credentials/{id}`."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from sqlalchemy.orm import Session
+
+from plaudit.dialects.accredible import mapping
+from plaudit.dialects.accredible.auth import ApiScope
+from plaudit.dialects.accredible.errors import AccredibleRoute
+from plaudit.dialects.accredible.schemas import CredentialBody
+from plaudit.domain.scope import Scope
+from plaudit.http.deps import AppSettings, DbSession
+from plaudit.services import credentials, organizations
+from plaudit.store.tables import Credential
+
+router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
+
+
+def _body(session: Session, scope: Scope, credential: Credential, base_url: str) -> dict[str, Any]:
+    issuer = organizations.get_organization(session, scope.organization_id)
+    return {"credential": mapping.credential_out(credential, issuer, base_url)}
+
+
+@router.post("/v1/credentials", summary="Create a New Credential")
+def create_credential(
+    body: CredentialBody, scope: ApiScope, session: DbSession, settings: AppSettings
+) -> dict[str, Any]:
+    fields = mapping.credential_fields(body.credential)
+    credential = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
+    response = _body(session, scope, credential, settings.public_base_url)
+    session.commit()
+    return response
+
+
+@router.get("/v1/credentials/{id}", summary="View a Credential")
+def view_credential(
+    id: str, scope: ApiScope, session: DbSession, settings: AppSettings
+) -> dict[str, Any]:
+    credential = credentials.get(session, scope, id)
+    return _body(session, scope, credential, settings.public_base_url)
+
+
+@router.put("/v1/credentials/{id}", summary="Update a Credential")
+@router.patch("/v1/credentials/{id}", summary="Update a Credential (PATCH, as real clients send)")
+def update_credential(
+    id: str, body: CredentialBody, scope: ApiScope, session: DbSession, settings: AppSettings
+) -> dict[str, Any]:
+    fields = mapping.credential_fields(body.credential)
+    credential = credentials.update(session, scope, id, fields)
+    response = _body(session, scope, credential, settings.public_base_url)
+    session.commit()
+    return response
+
+
+@router.delete("/v1/credentials/{id}", summary="Delete a Credential")
+def delete_credential(
+    id: str, scope: ApiScope, session: DbSession, settings: AppSettings
+) -> dict[str, Any]:
+    credential = credentials.delete(session, scope, id)
+    response = _body(session, scope, credential, settings.public_base_url)
+    session.commit()
+    return response

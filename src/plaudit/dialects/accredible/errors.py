@@ -1,0 +1,92 @@
+"""Accredible's error bodies (seed 000): every failure of an Accredible route is rendered here."""
+
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.routing import APIRoute
+
+from plaudit.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated
+
+logger = logging.getLogger("plaudit.accredible")
+
+ACCESS_DENIED = "HTTP Token: Access denied."
+FIXED_MESSAGES = {
+    "achievement.unknown": "Invalid Group",
+    "recipient.missing": "Can not create credential without recipient data",
+}
+_WRAPPERS = {"credential", "group", "evidence_item", "reference"}
+
+
+def error_response(error: DomainError) -> Response:
+    if isinstance(error, Unauthenticated):
+        return PlainTextResponse(
+            ACCESS_DENIED,
+            status_code=401,
+            headers={"WWW-Authenticate": 'Token realm="Application"'},
+        )
+    if isinstance(error, NotFound):
+        return JSONResponse({"errors": "Doesn't exist"}, status_code=404)
+    if isinstance(error, Invalid):
+        message = FIXED_MESSAGES.get(error.code)
+        return JSONResponse({"errors": message or error.fields}, status_code=422)
+    if isinstance(error, Conflict):
+        return JSONResponse({"errors": error.message}, status_code=422)
+    return JSONResponse({"errors": str(error)}, status_code=422)
+
+
+def validation_response(error: RequestValidationError) -> Response:
+    """Malformed JSON is a 400; well-formed JSON with wrong types is a 422 naming each field."""
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return JSONResponse({"errors": "Request body is not valid JSON"}, status_code=400)
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        fields.setdefault(_field_name(problem.get("loc", ())), []).append(_reason(problem))
+    return JSONResponse({"errors": fields}, status_code=422)
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path"}:
+        parts = parts[1:]
+    if len(parts) > 1 and parts[0] in _WRAPPERS:
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+def _reason(problem: dict[str, Any]) -> str:
+    kind = str(problem.get("type", ""))
+    if kind == "missing":
+        return "can't be blank"
+    if kind.startswith(("int", "float")):
+        return "is not a number"
+    if kind.startswith("bool"):
+        return "is not a boolean"
+    return "is invalid"
+
+
+class AccredibleRoute(APIRoute):
+    """Renders every error raised while serving an Accredible route in Accredible's format."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as error:
+                return validation_response(error)
+            except DomainError as error:
+                return error_response(error)
+            except Exception:
+                logger.exception(
+                    "accredible.unhandled_error",
+                    extra={"fields": {"request_id": request.state.request_id}},
+                )
+                return JSONResponse({"errors": "Internal server error"}, status_code=500)
+
+        return route

@@ -1,0 +1,132 @@
+"""Request bodies as Accredible clients send them: lenient about number-or-string ids and about
+the `credential` / `group` wrapper, strict about types that matter."""
+
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+
+
+def _number_to_str(value: Any) -> Any:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+LooseStr = Annotated[str, BeforeValidator(_number_to_str)]
+
+
+class In(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class RecipientIn(In):
+    name: LooseStr | None = None
+    email: LooseStr | None = None
+    id: LooseStr | None = None
+    phone_number: LooseStr | None = None
+    meta_data: dict[str, Any] | None = None
+
+
+class EvidenceItemIn(In):
+    description: LooseStr | None = None
+    category: LooseStr | None = None
+    url: LooseStr | None = None
+    file: LooseStr | None = None
+    string_object: LooseStr | None = None
+    preview: LooseStr | None = None
+    position: int | None = None
+    supplemental: bool | None = None
+    custom_insight: LooseStr | None = None
+
+
+class RefereeIn(In):
+    name: LooseStr | None = None
+    email: LooseStr | None = None
+    avatar: LooseStr | None = None
+    url: LooseStr | None = None
+
+
+class ReferenceIn(In):
+    description: LooseStr | None = None
+    relationship: LooseStr | None = None
+    referee: RefereeIn | None = None
+    supplemental: bool | None = None
+    approve: bool | None = None
+
+
+class CredentialIn(In):
+    id: LooseStr | None = None
+    recipient: RecipientIn | None = None
+    group_id: int | LooseStr | None = None
+    group_name: LooseStr | None = None
+    name: LooseStr | None = None
+    description: LooseStr | None = None
+    issued_on: Any = None
+    expired_on: Any = None
+    complete: bool | None = None
+    private: bool | None = None
+    approve: bool | None = None
+    grade: LooseStr | None = None
+    custom_attributes: dict[str, Any] | None = None
+    meta_data: dict[str, Any] | None = None
+    allow_supplemental_evidence: bool | None = None
+    allow_supplemental_references: bool | None = None
+    evidence_items: list[EvidenceItemIn] | None = None
+    references: list[ReferenceIn] | None = None
+
+
+class Wrapped(In):
+    """Accepts `{key: {...}}` as documented, and the bare object some clients send."""
+
+    wrapper_key: ClassVar[str]
+
+    @model_validator(mode="before")
+    @classmethod
+    def _wrap(cls, value: Any) -> Any:
+        if isinstance(value, dict) and cls.wrapper_key not in value:
+            return {cls.wrapper_key: value}
+        return value
+
+
+class CredentialBody(Wrapped):
+    wrapper_key = "credential"
+    credential: CredentialIn
+
+
+class GroupIn(In):
+    name: LooseStr | None = None
+    course_name: LooseStr | None = None
+    course_description: LooseStr | None = None
+    course_link: LooseStr | None = None
+    language: LooseStr | None = None
+    attach_pdf: bool | None = None
+    blockchain: bool | None = None
+    design_id: int | None = None
+    certificate_design_id: int | None = None
+    badge_design_id: int | None = None
+    primary_design_id: int | None = None
+    department_id: int | None = None
+    meta_data: dict[str, Any] | None = None
+    learning_outcomes: list[LooseStr] | None = None
+    generate_private_credential: bool | None = None
+    auto_expiry: int | None = None
+    signup_url: LooseStr | None = None
+    signup_url_show: bool | None = None
+    course_link_show: bool | None = None
+    organization_link_show: bool | None = None
+    allow_duplicate_credentials: bool | None = None
+    skill_category_id: int | None = None
+    achievement_type: LooseStr | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _language_typo(cls, value: Any) -> Any:
+        """The OpenAPI file's update example spells `language` as `langauge`."""
+        if isinstance(value, dict) and "langauge" in value and "language" not in value:
+            value = {**value, "language": value["langauge"]}
+        return value
+
+
+class GroupBody(Wrapped):
+    wrapper_key = "group"
+    group: GroupIn

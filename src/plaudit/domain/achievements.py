@@ -1,0 +1,76 @@
+"""Achievements (Accredible groups, Credly badge templates, Open edX certificates): their fields
+and rules."""
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+from plaudit.domain.errors import Invalid
+from plaudit.domain.values import UNSET, Maybe, is_blank, is_set
+
+REQUIRED_TEXT = ("name", "course_name", "course_description")
+
+
+@dataclass
+class AchievementFields:
+    """Every settable field of an achievement; UNSET means "not given"."""
+
+    name: Maybe[str] = UNSET
+    course_name: Maybe[str] = UNSET
+    course_description: Maybe[str] = UNSET
+    course_link: Maybe[str | None] = UNSET
+    language: Maybe[str] = UNSET
+    attach_pdf: Maybe[bool] = UNSET
+    blockchain: Maybe[bool] = UNSET
+    design_id: Maybe[int | None] = UNSET  # deprecated alias of certificate_design_id
+    certificate_design_id: Maybe[int | None] = UNSET
+    badge_design_id: Maybe[int | None] = UNSET
+    primary_design_id: Maybe[int | None] = UNSET
+    department_id: Maybe[int | None] = UNSET
+    meta_data: Maybe[dict[str, Any] | None] = UNSET
+    learning_outcomes: Maybe[list[str] | None] = UNSET
+    generate_private_credential: Maybe[bool | None] = UNSET
+    auto_expiry: Maybe[int | None] = UNSET
+    signup_url: Maybe[str | None] = UNSET
+    signup_url_show: Maybe[bool | None] = UNSET
+    course_link_show: Maybe[bool | None] = UNSET
+    organization_link_show: Maybe[bool | None] = UNSET
+    allow_duplicate_credentials: Maybe[bool] = UNSET
+    skill_category_id: Maybe[int | None] = UNSET
+    achievement_type: Maybe[str | None] = UNSET
+
+    def given(self) -> dict[str, Any]:
+        """The fields the caller gave, by name."""
+        return {
+            f.name: getattr(self, f.name) for f in fields(self) if is_set(getattr(self, f.name))
+        }
+
+
+def validate_new(data: AchievementFields) -> None:
+    """A new achievement needs a name, a course name and a course description."""
+    blank = {name: ["can't be blank"] for name in REQUIRED_TEXT if is_blank(_value(data, name))}
+    _check_numbers(data, blank)
+    if blank:
+        raise Invalid(fields=blank)
+
+
+def validate_change(data: AchievementFields) -> None:
+    """A change may leave the required texts out, but may not blank them."""
+    blank = {
+        name: ["can't be blank"]
+        for name in REQUIRED_TEXT
+        if is_set(getattr(data, name)) and is_blank(getattr(data, name))
+    }
+    _check_numbers(data, blank)
+    if blank:
+        raise Invalid(fields=blank)
+
+
+def _check_numbers(data: AchievementFields, errors: dict[str, list[str]]) -> None:
+    auto_expiry = data.auto_expiry
+    if is_set(auto_expiry) and auto_expiry is not None and auto_expiry > 200:
+        errors["auto_expiry"] = ["must be less than or equal to 200"]
+
+
+def _value(data: AchievementFields, name: str) -> Any:
+    value = getattr(data, name)
+    return None if not is_set(value) else value

@@ -1,0 +1,1 @@
+"""HTTP plumbing every dialect shares: sessions, settings, request logging, health."""

@@ -1,0 +1,284 @@
+"""Credentials: issue one, read, change and delete it."""
+
+import secrets
+from datetime import date
+
+from sqlalchemy import Select, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from plaudit.domain import credentials as rules
+from plaudit.domain.credentials import (
+    CredentialFields,
+    EvidenceItemData,
+    RecipientData,
+    ReferenceData,
+)
+from plaudit.domain.errors import Duplicate, Invalid, NotFound
+from plaudit.domain.scope import Scope
+from plaudit.domain.values import is_blank, is_set, normalize_email
+from plaudit.services import achievements
+from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
+
+ENCODED_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+ENCODED_ID_LENGTH = 10
+DUPLICATE_EMAIL_REASON = "has already received a credential in this group"
+
+
+def new_encoded_id() -> str:
+    """The opaque public id in credential URLs: random, so it reveals no count or order."""
+    return "".join(secrets.choice(ENCODED_ID_ALPHABET) for _ in range(ENCODED_ID_LENGTH))
+
+
+def scoped(scope: Scope) -> Select[tuple[Credential]]:
+    query = select(Credential).where(Credential.organization_id == scope.organization_id)
+    if scope.department_id is not None:
+        query = query.where(Credential.department_id == scope.department_id)
+    return query
+
+
+def get(session: Session, scope: Scope, ref: str) -> Credential:
+    """A credential by the caller's license id, our integer id, or its encoded id, in that order."""
+    ref = ref.strip()
+    conditions = [Credential.license_id == ref, Credential.encoded_id == ref]
+    if ref.isdigit():
+        conditions.append(Credential.id == int(ref))
+    matches = session.scalars(scoped(scope).where(or_(*conditions))).all()
+    for matches_ref in (
+        lambda c: c.license_id == ref,
+        lambda c: str(c.id) == ref,
+        lambda c: c.encoded_id == ref,
+    ):
+        for credential in matches:
+            if matches_ref(credential):
+                return credential
+    raise NotFound("credential")
+
+
+def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date) -> Credential:
+    rules.require_recipient(data.recipient)
+    achievement = _achievement(session, scope, data.achievement_ref)
+    issued_on = data.issued_on if is_set(data.issued_on) and data.issued_on else today
+    expired_on = (
+        data.expired_on
+        if is_set(data.expired_on)
+        else rules.default_expiry(issued_on, achievement.auto_expiry)
+    )
+    credential = Credential(
+        organization_id=scope.organization_id,
+        encoded_id=new_encoded_id(),
+        name=rules.resolve_text(data.name, achievement.course_name, "name"),
+        description=rules.resolve_text(
+            data.description, achievement.course_description, "description"
+        ),
+        issued_on=issued_on,
+        expired_on=expired_on,
+        private=rules.resolve_private(
+            data.private,
+            achievement.generate_private_credential,
+            achievement.department.generate_private_credential,
+        ),
+        complete=_flag(data.complete, default=True),
+        approve=_flag(data.approve, default=True),
+        allow_supplemental_evidence=_flag(data.allow_supplemental_evidence, default=True),
+        allow_supplemental_references=_flag(data.allow_supplemental_references, default=True),
+        grade=_value(data.grade),
+        custom_attributes=_value(data.custom_attributes),
+        meta_data=_value(data.meta_data),
+    )
+    rules.check_dates(credential.issued_on, credential.expired_on)
+    _set_achievement(credential, achievement)
+    _apply_recipient(credential, data.recipient)
+    _set_license_id(session, scope, credential, _value(data.license_id))
+    _replace_evidence(credential, data)
+    _replace_references(credential, data)
+    _check_duplicate(session, credential)
+    session.add(credential)
+    _flush(session)
+    return credential
+
+
+def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
+    credential = get(session, scope, ref)
+    if is_set(data.achievement_ref) and not is_blank(data.achievement_ref):
+        _set_achievement(credential, _achievement(session, scope, data.achievement_ref))
+    achievement = credential.achievement
+    rules.check_recipient_change(data.recipient)
+    _apply_recipient(credential, data.recipient)
+    changes = data.given_scalars()
+    if "name" in changes:
+        credential.name = rules.resolve_text(changes.pop("name"), achievement.course_name, "name")
+    if "description" in changes:
+        credential.description = rules.resolve_text(
+            changes.pop("description"), achievement.course_description, "description"
+        )
+    if "issued_on" in changes:
+        issued_on = changes.pop("issued_on")
+        if issued_on is None:
+            raise Invalid(fields={"issued_on": ["can't be blank"]})
+        credential.issued_on = issued_on
+    if "private" in changes:
+        credential.private = rules.resolve_private(
+            changes.pop("private"),
+            achievement.generate_private_credential,
+            achievement.department.generate_private_credential,
+        )
+    if "license_id" in changes:
+        _set_license_id(session, scope, credential, changes.pop("license_id"))
+    for name in (
+        "complete",
+        "approve",
+        "allow_supplemental_evidence",
+        "allow_supplemental_references",
+    ):
+        if name in changes:
+            value = changes.pop(name)
+            if value is not None:
+                setattr(credential, name, bool(value))
+    for name, value in changes.items():
+        setattr(credential, name, value)
+    rules.check_dates(credential.issued_on, credential.expired_on)
+    _replace_evidence(credential, data)
+    _replace_references(credential, data)
+    _check_duplicate(session, credential)
+    _flush(session)
+    return credential
+
+
+def delete(session: Session, scope: Scope, ref: str) -> Credential:
+    credential = get(session, scope, ref)
+    session.delete(credential)
+    session.flush()
+    return credential
+
+
+def _achievement(session: Session, scope: Scope, ref: object) -> Achievement:
+    found = None
+    if is_set(ref) and not is_blank(ref) and isinstance(ref, int | str):
+        found = achievements.find(session, scope, ref)
+    if found is None:
+        raise Invalid(code="achievement.unknown", fields={"group_id": ["is invalid"]})
+    return found
+
+
+def _set_achievement(credential: Credential, achievement: Achievement) -> None:
+    credential.achievement = achievement
+    credential.achievement_id = achievement.id
+    credential.department_id = achievement.department_id
+
+
+def _apply_recipient(credential: Credential, recipient: RecipientData) -> None:
+    if is_set(recipient.name) and recipient.name is not None:
+        credential.recipient_name = recipient.name.strip()
+    if is_set(recipient.email) and recipient.email is not None:
+        credential.recipient_email = recipient.email.strip()
+        credential.recipient_email_normalized = normalize_email(recipient.email)
+    if is_set(recipient.external_id):
+        credential.recipient_external_id = recipient.external_id
+    if is_set(recipient.phone_number):
+        credential.recipient_phone_number = recipient.phone_number
+    if is_set(recipient.meta_data):
+        credential.recipient_meta_data = recipient.meta_data
+
+
+def _set_license_id(
+    session: Session, scope: Scope, credential: Credential, license_id: str | None
+) -> None:
+    license_id = None if is_blank(license_id) else str(license_id).strip()
+    if license_id is not None and license_id != credential.license_id:
+        taken = session.scalar(
+            select(
+                exists().where(
+                    Credential.organization_id == scope.organization_id,
+                    Credential.license_id == license_id,
+                )
+            )
+        )
+        if taken:
+            raise Duplicate(fields={"id": ["has already been taken"]})
+    credential.license_id = license_id
+
+
+def _check_duplicate(session: Session, credential: Credential) -> None:
+    """One credential per email and achievement, unless the achievement allows duplicates."""
+    credential.duplicate_key = rules.duplicate_key(
+        credential.recipient_email, credential.achievement.allow_duplicate_credentials
+    )
+    if credential.duplicate_key is None:
+        return
+    query = exists().where(
+        Credential.achievement_id == credential.achievement_id,
+        Credential.duplicate_key == credential.duplicate_key,
+    )
+    if credential.id is not None:
+        query = query.where(Credential.id != credential.id)
+    with session.no_autoflush:
+        if session.scalar(select(query)):
+            raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]})
+
+
+def _flush(session: Session) -> None:
+    """Flush, turning a lost race on a unique index into the error the pre-check would give."""
+    try:
+        session.flush()
+    except IntegrityError as error:
+        text = str(error.orig)
+        if "duplicate_key" in text:
+            raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]}) from None
+        if "license_id" in text:
+            raise Duplicate(fields={"id": ["has already been taken"]}) from None
+        raise
+
+
+def _replace_evidence(credential: Credential, data: CredentialFields) -> None:
+    if not is_set(data.evidence_items):
+        return
+    for index, item in enumerate(data.evidence_items):
+        rules.check_evidence_item(item, index)
+    credential.evidence_items = [
+        evidence_row(item, default_position=index) for index, item in enumerate(data.evidence_items)
+    ]
+
+
+def _replace_references(credential: Credential, data: CredentialFields) -> None:
+    if not is_set(data.references):
+        return
+    for index, reference in enumerate(data.references):
+        rules.check_reference(reference, index)
+    credential.references = [
+        reference_row(reference, position=index) for index, reference in enumerate(data.references)
+    ]
+
+
+def evidence_row(item: EvidenceItemData, *, default_position: int) -> EvidenceItem:
+    return EvidenceItem(
+        description=item.description,
+        category=item.category,
+        link_url=item.url or item.file,
+        preview_image_url=item.preview,
+        string_object=item.string_object,
+        supplemental=item.supplemental,
+        position=item.position if item.position is not None else default_position,
+    )
+
+
+def reference_row(reference: ReferenceData, *, position: int) -> Reference:
+    return Reference(
+        description=reference.description,
+        relationship=reference.relationship,
+        referee_name=reference.referee_name,
+        referee_email=reference.referee_email,
+        referee_avatar=reference.referee_avatar,
+        referee_url=reference.referee_url,
+        supplemental=reference.supplemental,
+        approve=reference.approve,
+        position=position,
+    )
+
+
+def _flag(value: object, *, default: bool) -> bool:
+    return default if not is_set(value) or value is None else bool(value)
+
+
+def _value(value: object) -> object:
+    return value if is_set(value) else None

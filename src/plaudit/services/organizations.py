@@ -1,0 +1,91 @@
+"""Organizations: creation with their default department and designs, and the demo one."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from plaudit.domain.errors import NotFound
+from plaudit.domain.scope import Scope
+from plaudit.store.tables import Department, Design, Organization
+
+DEFAULT_CERTIFICATE_DESIGN = "Classic certificate"
+DEFAULT_BADGE_DESIGN = "Classic badge"
+
+
+def create_organization(
+    session: Session,
+    name: str,
+    *,
+    email: str | None = None,
+    url: str | None = None,
+    description: str | None = None,
+) -> Organization:
+    """A new organization, with the default department every group falls back to and the
+    default designs every group starts with."""
+    organization = Organization(name=name, email=email, url=url, description=description)
+    session.add(organization)
+    session.flush()
+    session.add(Department(organization_id=organization.id, name=name, is_default=True))
+    session.add_all(
+        [
+            Design(
+                organization_id=organization.id, kind="certificate", name=DEFAULT_CERTIFICATE_DESIGN
+            ),
+            Design(organization_id=organization.id, kind="badge", name=DEFAULT_BADGE_DESIGN),
+        ]
+    )
+    session.flush()
+    return organization
+
+
+def ensure_organization(session: Session, name: str) -> tuple[Organization, bool]:
+    """The organization of this name, created when missing; the flag says whether it was."""
+    existing = session.scalar(
+        select(Organization).where(Organization.name == name).order_by(Organization.id).limit(1)
+    )
+    if existing is not None:
+        return existing, False
+    return create_organization(
+        session, name, email="hello@example.org", url="https://example.org"
+    ), True
+
+
+def get_organization(session: Session, organization_id: int) -> Organization:
+    organization = session.get(Organization, organization_id)
+    if organization is None:
+        raise NotFound("organization")
+    return organization
+
+
+def list_organizations(session: Session) -> list[Organization]:
+    return list(session.scalars(select(Organization).order_by(Organization.id)))
+
+
+def default_department(session: Session, organization_id: int) -> Department:
+    department = session.scalar(
+        select(Department).where(
+            Department.organization_id == organization_id, Department.is_default.is_(True)
+        )
+    )
+    if department is None:
+        raise NotFound("department")
+    return department
+
+
+def department_in_scope(session: Session, scope: Scope, department_id: int) -> Department:
+    department = session.get(Department, department_id)
+    if (
+        department is None
+        or department.organization_id != scope.organization_id
+        or not scope.covers_department(department.id)
+    ):
+        raise NotFound("department")
+    return department
+
+
+def default_design(session: Session, organization_id: int, kind: str) -> Design | None:
+    return session.scalar(
+        select(Design)
+        .where(Design.organization_id == organization_id, Design.kind == kind)
+        .order_by(Design.id)
+        .limit(1)
+    )

@@ -1,0 +1,240 @@
+"""The relational schema. Every row any dialect exposes has an integer id and a UUID."""
+
+from datetime import UTC, date, datetime
+from typing import Any
+from uuid import UUID, uuid4
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# SQLite only auto-increments a column declared exactly INTEGER PRIMARY KEY.
+IdType = BigInteger().with_variant(Integer, "sqlite")
+JsonType = JSON(none_as_null=True)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Row(Base):
+    """Columns every table shares."""
+
+    __abstract__ = True
+
+    id: Mapped[int] = mapped_column(IdType, primary_key=True, autoincrement=True)
+    uuid: Mapped[UUID] = mapped_column(Uuid, unique=True, default=uuid4)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+
+def org_fk() -> Mapped[int]:
+    return mapped_column(IdType, ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+
+
+class Organization(Row):
+    __tablename__ = "organizations"
+
+    name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(254))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    description: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    credits_remaining: Mapped[int | None] = mapped_column(Integer, doc="None means unlimited.")
+
+
+class Department(Row):
+    __tablename__ = "departments"
+
+    organization_id: Mapped[int] = org_fk()
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    generate_private_credential: Mapped[bool | None] = mapped_column(Boolean)
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ApiKey(Row):
+    __tablename__ = "api_keys"
+
+    organization_id: Mapped[int] = org_fk()
+    department_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("departments.id", ondelete="CASCADE"), index=True
+    )
+    prefix: Mapped[str] = mapped_column(String(16), unique=True)
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    label: Mapped[str | None] = mapped_column(String(255))
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Design(Row):
+    __tablename__ = "designs"
+
+    organization_id: Mapped[int] = org_fk()
+    department_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("departments.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16), doc="certificate or badge")
+    name: Mapped[str] = mapped_column(String(255))
+
+
+class Achievement(Row):
+    """An Accredible group: what a credential is for."""
+
+    __tablename__ = "achievements"
+    __table_args__ = (Index(None, "organization_id", "name"),)
+
+    organization_id: Mapped[int] = org_fk()
+    department_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(255))
+    course_name: Mapped[str] = mapped_column(String(255))
+    course_description: Mapped[str] = mapped_column(Text)
+    course_link: Mapped[str | None] = mapped_column(String(2048))
+    language: Mapped[str] = mapped_column(String(8), default="en")
+    attach_pdf: Mapped[bool] = mapped_column(Boolean, default=False)
+    blockchain: Mapped[bool] = mapped_column(Boolean, default=False)
+    certificate_design_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("designs.id", ondelete="SET NULL")
+    )
+    badge_design_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("designs.id", ondelete="SET NULL")
+    )
+    primary_design_id: Mapped[int | None] = mapped_column(
+        IdType, ForeignKey("designs.id", ondelete="SET NULL")
+    )
+    meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    learning_outcomes: Mapped[list[str] | None] = mapped_column(JsonType)
+    generate_private_credential: Mapped[bool | None] = mapped_column(Boolean)
+    auto_expiry: Mapped[int | None] = mapped_column(Integer)
+    signup_url: Mapped[str | None] = mapped_column(String(2048))
+    signup_url_show: Mapped[bool | None] = mapped_column(Boolean)
+    course_link_show: Mapped[bool | None] = mapped_column(Boolean)
+    organization_link_show: Mapped[bool | None] = mapped_column(Boolean)
+    allow_duplicate_credentials: Mapped[bool] = mapped_column(Boolean, default=False)
+    skill_category_id: Mapped[int | None] = mapped_column(Integer)
+    achievement_type: Mapped[str | None] = mapped_column(String(64))
+
+    department: Mapped[Department] = relationship(lazy="joined")
+    certificate_design: Mapped[Design | None] = relationship(
+        foreign_keys=[certificate_design_id], lazy="joined"
+    )
+
+
+class Credential(Row):
+    """One achievement awarded to one recipient."""
+
+    __tablename__ = "credentials"
+    __table_args__ = (
+        Index(None, "organization_id", "license_id", unique=True),
+        Index(None, "achievement_id", "duplicate_key", unique=True),
+        Index(None, "organization_id", "recipient_email_normalized"),
+        Index(None, "organization_id", "recipient_external_id"),
+        Index(None, "organization_id", "updated_at"),
+        Index(None, "organization_id", "issued_on"),
+    )
+
+    organization_id: Mapped[int] = org_fk()
+    department_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("departments.id", ondelete="RESTRICT"), index=True
+    )
+    achievement_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("achievements.id", ondelete="RESTRICT"), index=True
+    )
+    encoded_id: Mapped[str] = mapped_column(String(32), unique=True)
+    license_id: Mapped[str | None] = mapped_column(String(255))
+    duplicate_key: Mapped[str | None] = mapped_column(
+        String(254), doc="Normalized email when the achievement refuses duplicates, else NULL."
+    )
+    recipient_name: Mapped[str] = mapped_column(String(255))
+    recipient_email: Mapped[str] = mapped_column(String(254))
+    recipient_email_normalized: Mapped[str] = mapped_column(String(254))
+    recipient_external_id: Mapped[str | None] = mapped_column(String(255))
+    recipient_phone_number: Mapped[str | None] = mapped_column(String(32))
+    recipient_meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    name: Mapped[str] = mapped_column(String(255))
+    description: Mapped[str] = mapped_column(Text)
+    issued_on: Mapped[date] = mapped_column(Date)
+    expired_on: Mapped[date | None] = mapped_column(Date)
+    complete: Mapped[bool] = mapped_column(Boolean, default=True)
+    approve: Mapped[bool] = mapped_column(Boolean, default=True)
+    private: Mapped[bool] = mapped_column(Boolean, default=False)
+    grade: Mapped[str | None] = mapped_column(String(255))
+    custom_attributes: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
+    allow_supplemental_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
+    allow_supplemental_references: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    achievement: Mapped[Achievement] = relationship(lazy="joined")
+    evidence_items: Mapped[list["EvidenceItem"]] = relationship(
+        order_by="(EvidenceItem.position, EvidenceItem.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+    references: Mapped[list["Reference"]] = relationship(
+        order_by="(Reference.position, Reference.id)",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+
+def credential_fk() -> Mapped[int]:
+    return mapped_column(IdType, ForeignKey("credentials.id", ondelete="CASCADE"), index=True)
+
+
+class EvidenceItem(Row):
+    __tablename__ = "evidence_items"
+
+    credential_id: Mapped[int] = credential_fk()
+    description: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(String(16))
+    link_url: Mapped[str | None] = mapped_column(String(2048))
+    preview_image_url: Mapped[str | None] = mapped_column(String(2048))
+    string_object: Mapped[str | None] = mapped_column(Text)
+    supplemental: Mapped[bool] = mapped_column(Boolean, default=False)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Reference(Row):
+    __tablename__ = "credential_references"
+
+    credential_id: Mapped[int] = credential_fk()
+    description: Mapped[str] = mapped_column(Text)
+    relationship: Mapped[str] = mapped_column(String(16))
+    referee_name: Mapped[str | None] = mapped_column(String(255))
+    referee_email: Mapped[str | None] = mapped_column(String(254))
+    referee_avatar: Mapped[str | None] = mapped_column(String(2048))
+    referee_url: Mapped[str | None] = mapped_column(String(2048))
+    supplemental: Mapped[bool] = mapped_column(Boolean, default=False)
+    approve: Mapped[bool] = mapped_column(Boolean, default=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,1 @@
+"""Public pages (credential pages, verification, wallet) and the URLs that point at them."""
