@@ -17,6 +17,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         title="Plaudit",
         version=__version__,
         description="Self-hosted digital credentials. Speaks Accredible's Credential API.",
+        # API clients authenticate with a header a browser cannot forge cross-site, and some
+        # send JSON without a Content-Type.
+        strict_content_type=False,
+        max_body_size=settings.max_body_bytes,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.resolved_database_url)

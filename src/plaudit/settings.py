@@ -24,6 +24,10 @@ class Settings(BaseSettings):
         description="Public address every URL Plaudit hands out starts with; "
         "defaults to http://HOST:PORT.",
     )
+    max_body_bytes: int = Field(
+        default=5 * 1024 * 1024,
+        description="Largest request body accepted, in bytes (413 past it).",
+    )
     log_level: str = Field(default="info", description="Log level: debug, info, warning, error.")
     demo_org_name: str = Field(
         default="Plaudit Demo Academy", description="Name of the organization `plaudit init` makes."

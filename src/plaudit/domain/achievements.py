@@ -4,10 +4,74 @@ and rules."""
 from dataclasses import dataclass, fields
 from typing import Any
 
+from plaudit.domain import limits
 from plaudit.domain.errors import Invalid
 from plaudit.domain.values import UNSET, Maybe, is_blank, is_set
 
 REQUIRED_TEXT = ("name", "course_name", "course_description")
+LANGUAGES = (
+    "en",
+    "es",
+    "vi",
+    "pt",
+    "ja",
+    "fr",
+    "da",
+    "nl",
+    "fi",
+    "no",
+    "nb",
+    "ro",
+    "sv",
+    "th",
+    "tw",
+    "zh",
+    "tr",
+    "ar",
+    "he",
+    "ms",
+    "de",
+)
+# Open Badges 3.0 AchievementType; "ext:" names an extension type.
+ACHIEVEMENT_TYPES = (
+    "Achievement",
+    "ApprenticeshipCertificate",
+    "Assessment",
+    "Assignment",
+    "AssociateDegree",
+    "Award",
+    "Badge",
+    "BachelorDegree",
+    "Certificate",
+    "CertificateOfCompletion",
+    "Certification",
+    "CommunityService",
+    "Competency",
+    "Course",
+    "CoCurricular",
+    "Degree",
+    "Diploma",
+    "DoctoralDegree",
+    "Fieldwork",
+    "GeneralEducationDevelopment",
+    "JourneymanCertificate",
+    "LearningProgram",
+    "License",
+    "Membership",
+    "ProfessionalDoctorate",
+    "QualityAssuranceCredential",
+    "MasterCertificate",
+    "MasterDegree",
+    "MicroCredential",
+    "ResearchDoctorate",
+    "SecondarySchoolDiploma",
+)
+TEXT_LIMITS = {
+    "name": limits.NAME,
+    "course_name": limits.NAME,
+    "course_link": limits.URL,
+    "signup_url": limits.URL,
+}
 
 
 @dataclass
@@ -66,9 +130,23 @@ def validate_change(data: AchievementFields) -> None:
 
 
 def _check_numbers(data: AchievementFields, errors: dict[str, list[str]]) -> None:
-    auto_expiry = data.auto_expiry
-    if is_set(auto_expiry) and auto_expiry is not None and auto_expiry > 200:
+    """Lengths, ranges and enumerations, added to `errors` by field."""
+    given = data.given()
+    try:
+        limits.check_lengths(given, TEXT_LIMITS)
+        for name in ("auto_expiry", "skill_category_id"):
+            limits.check_int32(name, given.get(name))
+    except Invalid as invalid:
+        errors.update(invalid.fields)
+    auto_expiry = given.get("auto_expiry")
+    if auto_expiry is not None and auto_expiry > 200:
         errors["auto_expiry"] = ["must be less than or equal to 200"]
+    language = given.get("language")
+    if language is not None and language not in LANGUAGES:
+        errors["language"] = ["is not included in the list"]
+    kind = given.get("achievement_type")
+    if kind is not None and kind not in ACHIEVEMENT_TYPES and not kind.startswith("ext:"):
+        errors["achievement_type"] = ["is not included in the list"]
 
 
 def _value(data: AchievementFields, name: str) -> Any:

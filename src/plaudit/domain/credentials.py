@@ -4,6 +4,7 @@ from dataclasses import dataclass, field, fields
 from datetime import date
 from typing import Any
 
+from plaudit.domain import limits
 from plaudit.domain.dates import add_years
 from plaudit.domain.errors import Invalid
 from plaudit.domain.values import UNSET, Maybe, is_blank, is_set, is_valid_email, normalize_email
@@ -86,6 +87,29 @@ class CredentialFields:
         }
 
 
+TEXT_LIMITS = {"name": limits.NAME, "grade": limits.NAME, "license_id": limits.NAME}
+RECIPIENT_LIMITS = {
+    "name": limits.NAME,
+    "email": limits.EMAIL,
+    "external_id": limits.NAME,
+    "phone_number": limits.PHONE,
+}
+
+
+def check_sizes(data: CredentialFields) -> None:
+    """Every text fits its column; errors name the field as clients know it."""
+    limits.check_lengths(data.given_scalars(), TEXT_LIMITS)
+    recipient = {
+        name: getattr(data.recipient, name)
+        for name in RECIPIENT_LIMITS
+        if is_set(getattr(data.recipient, name))
+    }
+    try:
+        limits.check_lengths(recipient, RECIPIENT_LIMITS)
+    except Invalid as invalid:
+        raise Invalid(fields={f"recipient.{k}": v for k, v in invalid.fields.items()}) from None
+
+
 def require_recipient(recipient: RecipientData) -> None:
     """A new credential needs its recipient's name and a valid email."""
     if is_blank(_get(recipient.name)) or is_blank(_get(recipient.email)):
@@ -130,11 +154,6 @@ def default_expiry(issued_on: date, auto_expiry_years: int | None) -> date | Non
     return add_years(issued_on, auto_expiry_years)
 
 
-def check_dates(issued_on: date, expired_on: date | None) -> None:
-    if expired_on is not None and expired_on < issued_on:
-        raise Invalid(fields={"expired_on": ["must be on or after issued_on"]})
-
-
 def duplicate_key(email: str, allow_duplicates: bool) -> str | None:
     """The key that makes a second credential to the same email in one achievement a conflict.
 
@@ -151,6 +170,12 @@ def check_evidence_item(item: EvidenceItemData, index: int | None = None) -> Non
         errors[f"{prefix}.description"] = ["can't be blank"]
     if item.category not in EVIDENCE_CATEGORIES:
         errors[f"{prefix}.category"] = [f"must be one of: {', '.join(EVIDENCE_CATEGORIES)}"]
+    for name in ("url", "file", "preview"):
+        value = getattr(item, name)
+        if value is not None and len(value) > limits.URL:
+            errors[f"{prefix}.{name}"] = [limits.too_long(limits.URL)]
+    if item.position is not None and not 0 <= item.position <= limits.INT32_MAX:
+        errors[f"{prefix}.position"] = ["is out of range"]
     if errors:
         raise Invalid(fields=errors)
 
@@ -164,6 +189,10 @@ def check_reference(reference: ReferenceData, index: int | None = None) -> None:
         errors[f"{prefix}.relationship"] = [f"must be one of: {', '.join(REFERENCE_RELATIONSHIPS)}"]
     if reference.referee_email and not is_valid_email(reference.referee_email):
         errors[f"{prefix}.referee.email"] = ["is invalid"]
+    for name, limit in (("name", limits.NAME), ("avatar", limits.URL), ("url", limits.URL)):
+        value = getattr(reference, f"referee_{name}")
+        if value is not None and len(value) > limit:
+            errors[f"{prefix}.referee.{name}"] = [limits.too_long(limit)]
     if errors:
         raise Invalid(fields=errors)
 

@@ -7,6 +7,7 @@ from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session
 
 from plaudit.domain import achievements as rules
+from plaudit.domain import limits
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.errors import Conflict, Invalid, NotFound
 from plaudit.domain.scope import Scope
@@ -31,8 +32,14 @@ def scoped(scope: Scope) -> Select[tuple[Achievement]]:
     return query
 
 
+def get_or_none(session: Session, scope: Scope, achievement_id: int) -> Achievement | None:
+    if not limits.is_storable_id(achievement_id):
+        return None
+    return session.scalar(scoped(scope).where(Achievement.id == achievement_id))
+
+
 def get(session: Session, scope: Scope, achievement_id: int) -> Achievement:
-    achievement = session.scalar(scoped(scope).where(Achievement.id == achievement_id))
+    achievement = get_or_none(session, scope, achievement_id)
     if achievement is None:
         raise NotFound("achievement")
     return achievement
@@ -40,13 +47,14 @@ def get(session: Session, scope: Scope, achievement_id: int) -> Achievement:
 
 def find(session: Session, scope: Scope, ref: int | str) -> Achievement | None:
     """An achievement by id, or by name (the most recent of that name)."""
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.strip().isdigit()):
-        found = session.scalar(scoped(scope).where(Achievement.id == int(ref)))
-        if found is not None or isinstance(ref, int):
-            return found
+    if isinstance(ref, int):
+        return get_or_none(session, scope, ref)
+    number = limits.parse_id(ref)
+    if number is not None and (found := get_or_none(session, scope, number)):
+        return found
     return session.scalar(
         scoped(scope)
-        .where(Achievement.name == str(ref).strip())
+        .where(Achievement.name == ref.strip())
         .order_by(Achievement.id.desc())
         .limit(1)
     )
@@ -120,6 +128,8 @@ def _department_for(session: Session, scope: Scope, department_id: int | None) -
             return scope.department_id
         return organizations.default_department(session, scope.organization_id).id
     try:
+        if not limits.is_storable_id(department_id):
+            raise NotFound("department")
         return organizations.department_in_scope(session, scope, department_id).id
     except NotFound:
         raise Invalid(fields={"department_id": ["is invalid"]}) from None
@@ -130,7 +140,7 @@ def _check_designs(session: Session, scope: Scope, values: dict) -> None:
         design_id = values.get(name)
         if design_id is None:
             continue
-        design = session.get(Design, design_id)
+        design = session.get(Design, design_id) if limits.is_storable_id(design_id) else None
         if design is None or design.organization_id != scope.organization_id:
             raise Invalid(fields={name: ["is invalid"]})
 

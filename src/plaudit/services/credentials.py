@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plaudit.domain import credentials as rules
+from plaudit.domain import limits
 from plaudit.domain.credentials import (
     CredentialFields,
     EvidenceItemData,
@@ -41,8 +42,8 @@ def get(session: Session, scope: Scope, ref: str) -> Credential:
     """A credential by the caller's license id, our integer id, or its encoded id, in that order."""
     ref = ref.strip()
     conditions = [Credential.license_id == ref, Credential.encoded_id == ref]
-    if ref.isdigit():
-        conditions.append(Credential.id == int(ref))
+    if (number := limits.parse_id(ref)) is not None:
+        conditions.append(Credential.id == number)
     matches = session.scalars(scoped(scope).where(or_(*conditions))).all()
     for matches_ref in (
         lambda c: c.license_id == ref,
@@ -56,6 +57,7 @@ def get(session: Session, scope: Scope, ref: str) -> Credential:
 
 
 def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date) -> Credential:
+    rules.check_sizes(data)
     rules.require_recipient(data.recipient)
     achievement = _achievement(session, scope, data.achievement_ref)
     issued_on = data.issued_on if is_set(data.issued_on) and data.issued_on else today
@@ -86,7 +88,6 @@ def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date
         custom_attributes=_value(data.custom_attributes),
         meta_data=_value(data.meta_data),
     )
-    rules.check_dates(credential.issued_on, credential.expired_on)
     _set_achievement(credential, achievement)
     _apply_recipient(credential, data.recipient)
     _set_license_id(session, scope, credential, _value(data.license_id))
@@ -100,6 +101,7 @@ def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date
 
 def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
     credential = get(session, scope, ref)
+    rules.check_sizes(data)
     if is_set(data.achievement_ref) and not is_blank(data.achievement_ref):
         _set_achievement(credential, _achievement(session, scope, data.achievement_ref))
     achievement = credential.achievement
@@ -137,7 +139,6 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
                 setattr(credential, name, bool(value))
     for name, value in changes.items():
         setattr(credential, name, value)
-    rules.check_dates(credential.issued_on, credential.expired_on)
     _replace_evidence(credential, data)
     _replace_references(credential, data)
     _check_duplicate(session, credential)
@@ -195,7 +196,7 @@ def _set_license_id(
             )
         )
         if taken:
-            raise Duplicate(fields={"id": ["has already been taken"]})
+            raise Duplicate(fields={"license_id": ["has already been taken"]})
     credential.license_id = license_id
 
 
@@ -226,7 +227,7 @@ def _flush(session: Session) -> None:
         if "duplicate_key" in text:
             raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]}) from None
         if "license_id" in text:
-            raise Duplicate(fields={"id": ["has already been taken"]}) from None
+            raise Duplicate(fields={"license_id": ["has already been taken"]}) from None
         raise
 
 

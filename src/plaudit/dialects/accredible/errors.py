@@ -4,12 +4,13 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 
 from plaudit.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated
+from plaudit.domain.limits import contains_nul
 
 logger = logging.getLogger("plaudit.accredible")
 
@@ -18,6 +19,8 @@ FIXED_MESSAGES = {
     "achievement.unknown": "Invalid Group",
     "recipient.missing": "Can not create credential without recipient data",
 }
+# Domain field names that Accredible calls otherwise.
+FIELD_NAMES = {"license_id": "id", "recipient.external_id": "recipient.id"}
 _WRAPPERS = {"credential", "group", "evidence_item", "reference"}
 
 
@@ -32,7 +35,8 @@ def error_response(error: DomainError) -> Response:
         return JSONResponse({"errors": "Doesn't exist"}, status_code=404)
     if isinstance(error, Invalid):
         message = FIXED_MESSAGES.get(error.code)
-        return JSONResponse({"errors": message or error.fields}, status_code=422)
+        fields = {FIELD_NAMES.get(name, name): reasons for name, reasons in error.fields.items()}
+        return JSONResponse({"errors": message or fields}, status_code=422)
     if isinstance(error, Conflict):
         return JSONResponse({"errors": error.message}, status_code=422)
     return JSONResponse({"errors": str(error)}, status_code=422)
@@ -62,6 +66,8 @@ def _reason(problem: dict[str, Any]) -> str:
     kind = str(problem.get("type", ""))
     if kind == "missing":
         return "can't be blank"
+    if kind == "nul_character":
+        return "contains a NUL character"
     if kind.startswith(("int", "float")):
         return "is not a number"
     if kind.startswith("bool"):
@@ -76,12 +82,18 @@ class AccredibleRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            if contains_nul([*request.path_params.values(), *request.query_params.values()]):
+                return JSONResponse({"errors": "Request contains a NUL character"}, 400)
             try:
                 return await handler(request)
             except RequestValidationError as error:
                 return validation_response(error)
             except DomainError as error:
                 return error_response(error)
+            except HTTPException as error:
+                return JSONResponse(
+                    {"errors": error.detail}, status_code=error.status_code, headers=error.headers
+                )
             except Exception:
                 logger.exception(
                     "accredible.unhandled_error",

@@ -9,6 +9,7 @@ from plaudit.dialects.accredible.auth import ApiScope
 from plaudit.dialects.accredible.errors import AccredibleRoute
 from plaudit.dialects.accredible.paging import list_parameters, page_meta, page_request
 from plaudit.dialects.accredible.schemas import GroupBody
+from plaudit.domain import limits
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import DbSession
 from plaudit.services import achievements
@@ -17,9 +18,10 @@ router = APIRouter(route_class=AccredibleRoute, tags=["Groups"])
 
 
 def _group_id(raw: str) -> int:
-    if not raw.strip().isdigit():
+    number = limits.parse_id(raw)
+    if number is None:
         raise NotFound("achievement")
-    return int(raw)
+    return number
 
 
 @router.post("/v1/issuer/groups", summary="Create a Group")

@@ -1,9 +1,13 @@
 """Request bodies as Accredible clients send them: lenient about number-or-string ids and about
 the `credential` / `group` wrapper, strict about types that matter."""
 
+import json
 from typing import Annotated, Any, ClassVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator
+from pydantic_core import PydanticCustomError
+
+from plaudit.domain.limits import contains_nul
 
 
 def _number_to_str(value: Any) -> Any:
@@ -75,6 +79,16 @@ class CredentialIn(In):
     references: list[ReferenceIn] | None = None
 
 
+def _decoded(value: Any) -> Any:
+    """JSON sent under another content type (curl -d sends a form type) is still JSON."""
+    if not isinstance(value, bytes):
+        return value
+    try:
+        return json.loads(value)
+    except ValueError:
+        raise PydanticCustomError("json_invalid", "is not valid JSON") from None
+
+
 class Wrapped(In):
     """Accepts `{key: {...}}` as documented, and the bare object some clients send."""
 
@@ -83,6 +97,9 @@ class Wrapped(In):
     @model_validator(mode="before")
     @classmethod
     def _wrap(cls, value: Any) -> Any:
+        value = _decoded(value)
+        if contains_nul(value):
+            raise PydanticCustomError("nul_character", "contains a NUL character")
         if isinstance(value, dict) and cls.wrapper_key not in value:
             return {cls.wrapper_key: value}
         return value

@@ -1,0 +1,77 @@
+"""Fixtures: every storage test runs on SQLite and on a real PostgreSQL server started here."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from plaudit.settings import Settings
+from plaudit.store.db import Database
+from plaudit.store.migrate import upgrade
+from tests.support.live_server import LiveServer, start_live_server
+from tests.support.postgres import PostgresServer, find_server_binaries, free_port, temporary_root
+from tests.support.tenants import Tenant, make_tenant
+
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    bin_dir = find_server_binaries()
+    if bin_dir is None:
+        pytest.skip(
+            "PostgreSQL server binaries (initdb, pg_ctl) not found: PostgreSQL runs skipped"
+        )
+    server = PostgresServer(bin_dir, temporary_root(), free_port())
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'plaudit.db'}"
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.create_database("plaudit_test")
+
+
+@pytest.fixture(scope="session")
+def database(database_url: str) -> Iterator[Database]:
+    database = Database(database_url)
+    upgrade(database.engine)
+    yield database
+    database.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Settings:
+    return Settings(data_dir=tmp_path_factory.mktemp("data"), database_url=database_url)
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, database: Database) -> Iterator[LiveServer]:
+    server = start_live_server(settings, database)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def tenant(database: Database) -> Tenant:
+    """A fresh organization per test: tests never see each other's data."""
+    return make_tenant(database)
+
+
+@pytest.fixture
+def http(live_server: LiveServer) -> Iterator[httpx.Client]:
+    """An HTTP client for the live server, with no credentials."""
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
+        yield client
+
+
+@pytest.fixture
+def api(live_server: LiveServer, tenant: Tenant) -> Iterator[httpx.Client]:
+    """An HTTP client for the live server, authenticated as the test's tenant."""
+    headers = {"Authorization": f"Token token={tenant.api_key}"}
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as client:
+        yield client

@@ -1,0 +1,43 @@
+"""Server-wide behaviour: health, the published OpenAPI document, request ids."""
+
+from pathlib import Path
+
+import httpx
+
+from plaudit.settings import Settings
+from plaudit.store.db import Database
+from tests.support.live_server import start_live_server
+
+
+def test_healthz(http: httpx.Client) -> None:
+    response = http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "up"}
+
+
+def test_healthz_reports_a_database_that_is_down(tmp_path: Path) -> None:
+    unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    server = start_live_server(Settings(data_dir=tmp_path), unreachable)
+    try:
+        response = httpx.get(f"{server.base_url}/healthz")
+    finally:
+        server.stop()
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+def test_openapi_document_and_docs(http: httpx.Client) -> None:
+    document = http.get("/openapi.json").json()
+    assert "/v1/credentials" in document["paths"]
+    assert "/v1/issuer/groups/{group_id}" in document["paths"]
+    assert http.get("/docs").status_code == 200
+
+
+def test_request_id_header(http: httpx.Client) -> None:
+    generated = http.get("/healthz").headers["x-request-id"]
+    assert len(generated) == 32
+    assert http.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["x-request-id"] == (
+        "abc-123"
+    )
+    hostile = http.get("/healthz", headers={"X-Request-ID": "a\tb c"}).headers["x-request-id"]
+    assert hostile != "a\tb c"
