@@ -30,7 +30,11 @@ def test_openapi_document_and_docs(http: httpx.Client) -> None:
     document = http.get("/openapi.json").json()
     assert "/v1/credentials" in document["paths"]
     assert "/v1/issuer/groups/{group_id}" in document["paths"]
-    assert http.get("/docs").status_code == 200
+    docs = http.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger-ui/swagger-ui-bundle.js" in docs.text
+    assert "cdn" not in docs.text.lower()
+    assert http.get("/static/swagger-ui/swagger-ui-bundle.js").status_code == 200
 
 
 def test_request_id_header(http: httpx.Client) -> None:

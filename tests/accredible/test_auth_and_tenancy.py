@@ -6,6 +6,7 @@ import pytest
 from plaudit.services import api_keys
 from plaudit.store.db import Database
 from tests.accredible.helpers import create_group, issue
+from tests.support.openapi import assert_conforms
 from tests.support.tenants import Tenant, add_department, department_key, make_tenant
 
 
@@ -19,6 +20,7 @@ def test_accepted_header_forms(http: httpx.Client, tenant: Tenant, header: str) 
     )
     assert response.status_code == 200, response.text
     assert response.json()["issuer"]["id"] == tenant.organization_id
+    assert_conforms("get", "/v1/issuer/details", 200, response.json())
 
 
 @pytest.mark.parametrize(

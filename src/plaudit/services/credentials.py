@@ -75,11 +75,7 @@ def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date
         ),
         issued_on=issued_on,
         expired_on=expired_on,
-        private=rules.resolve_private(
-            data.private,
-            achievement.generate_private_credential,
-            achievement.department.generate_private_credential,
-        ),
+        private=_resolve_private(data.private, achievement),
         complete=_flag(data.complete, default=True),
         approve=_flag(data.approve, default=True),
         allow_supplemental_evidence=_flag(data.allow_supplemental_evidence, default=True),
@@ -87,6 +83,8 @@ def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date
         grade=_value(data.grade),
         custom_attributes=_value(data.custom_attributes),
         meta_data=_value(data.meta_data),
+        evidence_items=[],
+        references=[],
     )
     _set_achievement(credential, achievement)
     _apply_recipient(credential, data.recipient)
@@ -120,11 +118,7 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
             raise Invalid(fields={"issued_on": ["can't be blank"]})
         credential.issued_on = issued_on
     if "private" in changes:
-        credential.private = rules.resolve_private(
-            changes.pop("private"),
-            achievement.generate_private_credential,
-            achievement.department.generate_private_credential,
-        )
+        credential.private = _resolve_private(changes.pop("private"), achievement)
     if "license_id" in changes:
         _set_license_id(session, scope, credential, changes.pop("license_id"))
     for name in (
@@ -160,6 +154,13 @@ def _achievement(session: Session, scope: Scope, ref: object) -> Achievement:
     if found is None:
         raise Invalid(code="achievement.unknown", fields={"group_id": ["is invalid"]})
     return found
+
+
+def _resolve_private(given: object, achievement: Achievement) -> bool:
+    """The department is only loaded when neither the request nor the group decides."""
+    if (is_set(given) and given is not None) or achievement.generate_private_credential is not None:
+        return rules.resolve_private(given, achievement.generate_private_credential, None)
+    return rules.resolve_private(given, None, achievement.department.generate_private_credential)
 
 
 def _set_achievement(credential: Credential, achievement: Achievement) -> None:

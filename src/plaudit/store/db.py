@@ -1,7 +1,8 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL."""
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,10 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = normalize_url(url)
         self.engine = make_engine(self.url)
+        # SQLite has one writer at a time and its busy handler waits by sleeping in growing
+        # steps (up to 100 ms), so queued writers wake late and out of order. Writers of this
+        # process queue on a lock instead; other processes still meet the busy timeout.
+        self._write_gate = threading.Lock() if self.is_sqlite else None
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(
             self.engine.execution_options(**{READONLY: True}), expire_on_commit=False
@@ -75,9 +80,15 @@ class Database:
         return (self._reader if readonly else self._writer)()
 
     @contextmanager
+    def writing_session(self) -> Iterator[Session]:
+        """A session for work that writes; on SQLite, one such session at a time per process."""
+        with self._write_gate or nullcontext(), self.session() as session:
+            yield session
+
+    @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session that commits when the block ends normally and rolls back otherwise."""
-        with self.session() as session, session.begin():
+        with self.writing_session() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

@@ -143,10 +143,8 @@ class Achievement(Row):
     skill_category_id: Mapped[int | None] = mapped_column(Integer)
     achievement_type: Mapped[str | None] = mapped_column(String(64))
 
-    department: Mapped[Department] = relationship(lazy="joined")
-    certificate_design: Mapped[Design | None] = relationship(
-        foreign_keys=[certificate_design_id], lazy="joined"
-    )
+    department: Mapped[Department] = relationship()
+    certificate_design: Mapped[Design | None] = relationship(foreign_keys=[certificate_design_id])
 
 
 class Credential(Row):

@@ -4,10 +4,10 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
+from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import Unauthenticated
 from plaudit.domain.scope import Scope
-from plaudit.http.deps import DbSession
 from plaudit.services import api_keys
 
 
@@ -25,12 +25,16 @@ def presented_key(authorization: str | None) -> str | None:
     return rest.strip('"') or None
 
 
-def require_scope(request: Request, session: DbSession) -> Scope:
-    key = presented_key(request.headers.get("authorization"))
+async def request_key(request: Request) -> str | None:
+    return presented_key(request.headers.get("authorization"))
+
+
+def authorize(session: Session, key: str | None) -> Scope:
+    """The scope of the presented key; Unauthenticated (401) when there is none that works."""
     scope = api_keys.authenticate(session, key) if key else None
     if scope is None:
         raise Unauthenticated()
     return scope
 
 
-ApiScope = Annotated[Scope, Depends(require_scope)]
+ApiKey = Annotated[str | None, Depends(request_key)]

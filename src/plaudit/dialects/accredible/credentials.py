@@ -7,58 +7,73 @@ from fastapi import APIRouter
 from sqlalchemy.orm import Session
 
 from plaudit.dialects.accredible import mapping
-from plaudit.dialects.accredible.auth import ApiScope
+from plaudit.dialects.accredible.auth import ApiKey, authorize
 from plaudit.dialects.accredible.errors import AccredibleRoute
 from plaudit.dialects.accredible.schemas import CredentialBody
 from plaudit.domain.scope import Scope
-from plaudit.http.deps import AppSettings, DbSession
+from plaudit.http.deps import AppSettings, DbWork
 from plaudit.services import credentials, organizations
 from plaudit.store.tables import Credential
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
+Json = dict[str, Any]
 
 
-def _body(session: Session, scope: Scope, credential: Credential, base_url: str) -> dict[str, Any]:
+def _body(session: Session, scope: Scope, credential: Credential, base_url: str) -> Json:
     issuer = organizations.get_organization(session, scope.organization_id)
     return {"credential": mapping.credential_out(credential, issuer, base_url)}
 
 
 @router.post("/v1/credentials", summary="Create a New Credential")
-def create_credential(
-    body: CredentialBody, scope: ApiScope, session: DbSession, settings: AppSettings
-) -> dict[str, Any]:
+async def create_credential(
+    body: CredentialBody, key: ApiKey, work: DbWork, settings: AppSettings
+) -> Json:
     fields = mapping.credential_fields(body.credential)
-    credential = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
-    response = _body(session, scope, credential, settings.public_base_url)
-    session.commit()
-    return response
+
+    def run(session: Session) -> Json:
+        scope = authorize(session, key)
+        credential = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
+        response = _body(session, scope, credential, settings.public_base_url)
+        session.commit()
+        return response
+
+    return await work(run)
 
 
 @router.get("/v1/credentials/{id}", summary="View a Credential")
-def view_credential(
-    id: str, scope: ApiScope, session: DbSession, settings: AppSettings
-) -> dict[str, Any]:
-    credential = credentials.get(session, scope, id)
-    return _body(session, scope, credential, settings.public_base_url)
+async def view_credential(id: str, key: ApiKey, work: DbWork, settings: AppSettings) -> Json:
+    def run(session: Session) -> Json:
+        scope = authorize(session, key)
+        credential = credentials.get(session, scope, id)
+        return _body(session, scope, credential, settings.public_base_url)
+
+    return await work(run)
 
 
 @router.put("/v1/credentials/{id}", summary="Update a Credential")
 @router.patch("/v1/credentials/{id}", summary="Update a Credential (PATCH, as real clients send)")
-def update_credential(
-    id: str, body: CredentialBody, scope: ApiScope, session: DbSession, settings: AppSettings
-) -> dict[str, Any]:
+async def update_credential(
+    id: str, body: CredentialBody, key: ApiKey, work: DbWork, settings: AppSettings
+) -> Json:
     fields = mapping.credential_fields(body.credential)
-    credential = credentials.update(session, scope, id, fields)
-    response = _body(session, scope, credential, settings.public_base_url)
-    session.commit()
-    return response
+
+    def run(session: Session) -> Json:
+        scope = authorize(session, key)
+        credential = credentials.update(session, scope, id, fields)
+        response = _body(session, scope, credential, settings.public_base_url)
+        session.commit()
+        return response
+
+    return await work(run)
 
 
 @router.delete("/v1/credentials/{id}", summary="Delete a Credential")
-def delete_credential(
-    id: str, scope: ApiScope, session: DbSession, settings: AppSettings
-) -> dict[str, Any]:
-    credential = credentials.delete(session, scope, id)
-    response = _body(session, scope, credential, settings.public_base_url)
-    session.commit()
-    return response
+async def delete_credential(id: str, key: ApiKey, work: DbWork, settings: AppSettings) -> Json:
+    def run(session: Session) -> Json:
+        scope = authorize(session, key)
+        credential = credentials.delete(session, scope, id)
+        response = _body(session, scope, credential, settings.public_base_url)
+        session.commit()
+        return response
+
+    return await work(run)

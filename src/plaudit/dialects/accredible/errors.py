@@ -8,9 +8,13 @@ from fastapi import HTTPException, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
 
+from plaudit.dialects.accredible.auth import presented_key
 from plaudit.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated
 from plaudit.domain.limits import contains_nul
+from plaudit.http.deps import Work
+from plaudit.services import api_keys
 
 logger = logging.getLogger("plaudit.accredible")
 
@@ -75,6 +79,17 @@ def _reason(problem: dict[str, Any]) -> str:
     return "is invalid"
 
 
+async def _key_works(request: Request) -> bool:
+    key = presented_key(request.headers.get("authorization"))
+    if key is None:
+        return False
+
+    def check(session: Session) -> bool:
+        return api_keys.authenticate(session, key) is not None
+
+    return await Work(request.app.state.database, readonly=True)(check)
+
+
 class AccredibleRoute(APIRoute):
     """Renders every error raised while serving an Accredible route in Accredible's format."""
 
@@ -87,6 +102,9 @@ class AccredibleRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as error:
+                # Only a caller with a working key learns what is wrong with its request.
+                if not await _key_works(request):
+                    return error_response(Unauthenticated())
                 return validation_response(error)
             except DomainError as error:
                 return error_response(error)
