@@ -236,3 +236,7 @@ class Reference(Row):
     supplemental: Mapped[bool] = mapped_column(Boolean, default=False)
     approve: Mapped[bool] = mapped_column(Boolean, default=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Each later area keeps its tables in a module of its own (`store/<area>_tables.py`), imported
+# here so that every table is registered on Base.metadata.
