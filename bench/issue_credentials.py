@@ -1,4 +1,5 @@
-"""Benchmark: issuing credentials through the Accredible dialect's `POST /v1/credentials`.
+"""Benchmark: issuing credentials through the Accredible dialect, one per request
+(`POST /v1/credentials`) or --batch per request (`POST /v1/credentials/bulk_create`).
 
 The script starts a throw-away Plaudit server (its own temporary data directory, SQLite unless
 --database-url names another database), creates one group, then issues --count credentials
@@ -8,6 +9,7 @@ A warm-up of a few requests runs first and is not measured.
 Run it from the project root:
 
     .venv/bin/python bench/issue_credentials.py --count 2000 --concurrency 8
+    .venv/bin/python bench/issue_credentials.py --count 20000 --batch 100 --concurrency 4
 
 stdout gets exactly one line of JSON with the results; progress and errors go to stderr.
 The exit status is non-zero if any request failed (non-200 answer or transport error); the
@@ -33,7 +35,8 @@ from typing import Any
 
 import httpx
 
-BENCHMARK = "accredible_create_credential"
+SINGLE_BENCHMARK = "accredible_create_credential"
+BULK_BENCHMARK = "accredible_bulk_create_v1"
 WARMUP_REQUESTS = 20
 HEALTH_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 10.0
@@ -46,6 +49,7 @@ class Results:
     """What one phase of requests produced."""
 
     latencies: list[float] = field(default_factory=list)
+    credentials: int = 0
     errors: int = 0
 
 
@@ -59,12 +63,17 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="Concurrent clients.")
     parser.add_argument("--workers", type=int, default=1, help="Server worker processes.")
     parser.add_argument(
+        "--batch", type=int, default=0, help="Credentials per v1 bulk_create request; 0: single."
+    )
+    parser.add_argument(
         "--database-url", default=None, help="SQLAlchemy URL; default: SQLite in a temp dir."
     )
     args = parser.parse_args()
     for name in ("count", "concurrency", "workers"):
         if getattr(args, name) < 1:
             parser.error(f"--{name} must be at least 1")
+    if not 0 <= args.batch <= 100:
+        parser.error("--batch must be between 0 and 100")
     return args
 
 
@@ -162,14 +171,19 @@ def group_body() -> dict[str, Any]:
 
 def credential_body(email_prefix: str, index: int, group_id: int) -> dict[str, Any]:
     return {
-        "credential": {
-            "recipient": {
-                "name": f"Learner {index}",
-                "email": f"{email_prefix}-{index}@example.com",
-            },
-            "group_id": group_id,
-        }
+        "recipient": {"name": f"Learner {index}", "email": f"{email_prefix}-{index}@example.com"},
+        "group_id": group_id,
     }
+
+
+def request_for(
+    indices: list[int], email_prefix: str, group_id: int, batch: int
+) -> tuple[str, dict[str, Any]]:
+    """The path and body that issue the credentials of `indices` in one request."""
+    bodies = [credential_body(email_prefix, index, group_id) for index in indices]
+    if batch == 0:
+        return "/v1/credentials", {"credential": bodies[0]}
+    return "/v1/credentials/bulk_create", {"credentials": bodies}
 
 
 async def create_group(client: httpx.AsyncClient) -> int:
@@ -179,11 +193,14 @@ async def create_group(client: httpx.AsyncClient) -> int:
     return int(response.json()["group"]["id"])
 
 
-async def issue_one(client: httpx.AsyncClient, body: dict[str, Any], results: Results) -> None:
+async def issue_one(
+    client: httpx.AsyncClient, request: tuple[str, dict[str, Any]], count: int, results: Results
+) -> None:
     """Send one request and record its latency, or count it as an error."""
+    path, body = request
     started = time.perf_counter()
     try:
-        response = await client.post("/v1/credentials", json=body)
+        response = await client.post(path, json=body)
     except httpx.HTTPError as error:
         report_error(results, f"{type(error).__name__}: {error}")
         return
@@ -192,6 +209,7 @@ async def issue_one(client: httpx.AsyncClient, body: dict[str, Any], results: Re
         report_error(results, f"HTTP {response.status_code}: {response.text[:500]}")
         return
     results.latencies.append(elapsed)
+    results.credentials += count
 
 
 def report_error(results: Results, message: str) -> None:
@@ -203,15 +221,24 @@ def report_error(results: Results, message: str) -> None:
 
 
 async def issue_many(
-    client: httpx.AsyncClient, group_id: int, email_prefix: str, count: int, concurrency: int
+    client: httpx.AsyncClient,
+    group_id: int,
+    email_prefix: str,
+    count: int,
+    concurrency: int,
+    batch: int,
 ) -> Results:
-    """Issue `count` credentials from `concurrency` workers pulling from one shared iterator."""
+    """Issue `count` credentials from `concurrency` workers pulling batches from one iterator."""
     results = Results()
-    indices: Iterator[int] = iter(range(count))
+    size = max(batch, 1)
+    batches: Iterator[list[int]] = (
+        list(range(start, min(start + size, count))) for start in range(0, count, size)
+    )
 
     async def worker() -> None:
-        for index in indices:
-            await issue_one(client, credential_body(email_prefix, index, group_id), results)
+        for indices in batches:
+            request = request_for(indices, email_prefix, group_id, batch)
+            await issue_one(client, request, len(indices), results)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return results
@@ -229,7 +256,7 @@ def percentiles_ms(latencies: list[float]) -> tuple[float, float]:
 
 
 async def run_load(
-    base_url: str, api_key: str, count: int, concurrency: int
+    base_url: str, api_key: str, count: int, concurrency: int, batch: int
 ) -> tuple[Results, float, int]:
     """Create the group, warm up, then issue the measured credentials.
 
@@ -243,10 +270,11 @@ async def run_load(
     ) as client:
         group_id = await create_group(client)
         log(f"group {group_id} created; warming up with {WARMUP_REQUESTS} requests")
-        warmup = await issue_many(client, group_id, "warmup", WARMUP_REQUESTS, concurrency)
+        warmup_count = WARMUP_REQUESTS * max(batch, 1)
+        warmup = await issue_many(client, group_id, "warmup", warmup_count, concurrency, batch)
         log(f"issuing {count} credentials from {concurrency} concurrent clients")
         started = time.perf_counter()
-        measured = await issue_many(client, group_id, "learner", count, concurrency)
+        measured = await issue_many(client, group_id, "learner", count, concurrency, batch)
         seconds = time.perf_counter() - started
     return measured, seconds, warmup.errors
 
@@ -256,13 +284,14 @@ def summary(
 ) -> dict[str, Any]:
     p50, p99 = percentiles_ms(measured.latencies)
     return {
-        "benchmark": BENCHMARK,
+        "benchmark": BULK_BENCHMARK if args.batch else SINGLE_BENCHMARK,
         "database": database_label(args.database_url),
         "count": args.count,
         "concurrency": args.concurrency,
         "workers": args.workers,
+        "batch": args.batch,
         "seconds": round(seconds, 3),
-        "credentials_per_second": round(len(measured.latencies) / seconds, 1),
+        "credentials_per_second": round(measured.credentials / seconds, 1),
         "p50_ms": round(p50, 2),
         "p99_ms": round(p99, 2),
         "errors": errors,
@@ -280,7 +309,7 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
         try:
             wait_until_healthy(base_url, server)
             measured, seconds, warmup_errors = asyncio.run(
-                run_load(base_url, api_key, args.count, args.concurrency)
+                run_load(base_url, api_key, args.count, args.concurrency, args.batch)
             )
         finally:
             stop_server(server)

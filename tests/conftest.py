@@ -46,7 +46,14 @@ def database(database_url: str) -> Iterator[Database]:
 
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Settings:
-    return Settings(data_dir=tmp_path_factory.mktemp("data"), database_url=database_url)
+    # The whole suite comes from one address: tests/test_rate_limit.py tests the limits.
+    # No worker runs in the shared server: tests/jobs/ start the workers they need.
+    return Settings(
+        data_dir=tmp_path_factory.mktemp("data"),
+        database_url=database_url,
+        rate_limit_enabled=False,
+        worker_in_process=False,
+    )
 
 
 @pytest.fixture(scope="session")

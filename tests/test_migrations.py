@@ -12,3 +12,11 @@ def test_models_and_migrations_agree(database: Database) -> None:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, Base.metadata)
     assert differences == []
+
+
+def test_the_history_has_one_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    from plaudit.store.migrate import alembic_config
+
+    assert len(ScriptDirectory.from_config(alembic_config()).get_heads()) == 1

@@ -6,9 +6,13 @@ from plaudit import __version__
 from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.http.docs import mount_docs
 from plaudit.http.health import router as health_router
+from plaudit.http.rate_limit import RateLimits
 from plaudit.http.request_log import RequestLogMiddleware, configure_logging
+from plaudit.jobs.in_process import worker_lifespan
+from plaudit.server_secret import server_secret
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
+from plaudit.web.router import router as web_router
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -24,11 +28,15 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_body_size=settings.max_body_bytes,
         docs_url=None,
         redoc_url=None,
+        lifespan=worker_lifespan,
     )
     app.state.settings = settings
     app.state.database = database or Database(settings.resolved_database_url)
+    app.state.server_secret = server_secret(settings)
+    app.state.rate_limits = RateLimits(settings)
     app.add_middleware(RequestLogMiddleware)
     mount_docs(app)
     app.include_router(health_router)
     app.include_router(accredible_router)
+    app.include_router(web_router)
     return app

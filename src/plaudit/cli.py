@@ -6,7 +6,10 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from plaudit.services import api_keys, organizations
+from plaudit.domain.errors import Invalid
+from plaudit.http.request_log import configure_logging
+from plaudit.jobs.worker import Worker, run_until_signalled
+from plaudit.services import api_keys, credits, organizations
 from plaudit.settings import get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
@@ -14,8 +17,10 @@ from plaudit.store.migrate import upgrade
 app = typer.Typer(help="Plaudit: self-hosted digital credentials.", no_args_is_help=True)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
+credits_app = typer.Typer(help="Issuance credits.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
+app.add_typer(credits_app, name="credits")
 
 
 def _database() -> Database:
@@ -51,7 +56,8 @@ def serve(
         workers=workers,
         log_level=settings.log_level,
         access_log=False,
-        proxy_headers=True,
+        # The app reads X-Forwarded-For itself, and only from PLAUDIT_TRUSTED_PROXIES.
+        proxy_headers=False,
     )
 
 
@@ -126,6 +132,50 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefi
     with database.transaction() as session:
         key = api_keys.revoke_key(session, prefix)
         typer.echo(f"Revoked {key.prefix}.")
+
+
+@credits_app.command("set")
+def credits_set(
+    amount: Annotated[str, typer.Argument(help="Credits left, or 'unlimited'.")],
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """Set an organization's credit balance; each published credential uses one."""
+    balance = None if amount.strip().lower() == "unlimited" else _whole_number(amount)
+    database = _database()
+    organization_id = _organization_id(database, org)
+    try:
+        with database.transaction() as session:
+            credits.set_balance(session, organization_id, balance)
+    except Invalid:
+        raise typer.BadParameter("credits must be between 0 and 2147483647") from None
+    typer.echo(f"Credits of organization {organization_id}: {amount.strip().lower()}.")
+
+
+@credits_app.command("show")
+def credits_show(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
+    """Print an organization's credit balance."""
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.session() as session:
+        left = organizations.get_organization(session, organization_id).credits_remaining
+    typer.echo("unlimited" if left is None else str(left))
+
+
+def _whole_number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise typer.BadParameter("a whole number or 'unlimited'") from None
+
+
+@app.command()
+def worker() -> None:
+    """Run background jobs until SIGTERM or Ctrl-C (the job under way is finished first)."""
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    database = _database()
+    run_until_signalled(Worker(database, settings))
+    database.dispose()
 
 
 @db_app.command("upgrade")

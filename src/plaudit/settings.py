@@ -3,8 +3,11 @@
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from limits import parse as parse_rate
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from plaudit.http.client_address import parse_networks
 
 
 class Settings(BaseSettings):
@@ -32,12 +35,82 @@ class Settings(BaseSettings):
     demo_org_name: str = Field(
         default="Plaudit Demo Academy", description="Name of the organization `plaudit init` makes."
     )
+    worker_in_process: bool = Field(
+        default=True,
+        description="Run a background-job worker inside each server process; set false when "
+        "separate `plaudit worker` processes run the jobs.",
+    )
+    job_poll_seconds: float = Field(
+        default=1.0, gt=0, description="How long an idle worker waits before looking for jobs."
+    )
+    job_lease_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="How long a claimed job stays locked to its worker, renewed while it runs; "
+        "a job whose worker died is claimed again once its lease has run out.",
+    )
+    job_max_attempts: int = Field(
+        default=5, ge=1, le=100, description="Runs a job gets before it is recorded as failed."
+    )
+    job_retry_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Wait before the first retry of a failed job; it doubles with each further "
+        "attempt, up to an hour.",
+    )
+    secret_key: SecretStr | None = Field(
+        default=None,
+        min_length=32,
+        description="Signs SSO codes and recipient sessions; generated once into the data "
+        "directory when unset. Give every host the same one.",
+    )
+    sso_code_ttl_seconds: int = Field(
+        default=3600, gt=0, description="How long an SSO link works (it works once)."
+    )
+    session_ttl_seconds: int = Field(
+        default=86400, gt=0, description="How long a recipient stays signed in after an SSO link."
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis URL (redis:// or rediss://) for rate-limit counters shared by every "
+        "process; in-process memory when unset.",
+    )
+    rate_limit_enabled: bool = Field(default=True, description="Whether requests are rate limited.")
+    rate_limit: str = Field(
+        default="2000 per 5 minutes", description="Requests per client IP, in a sliding window."
+    )
+    rate_limit_sso: str = Field(
+        default="300 per 5 minutes",
+        description="SSO link generations per client IP, on top of the general limit.",
+    )
+    rate_limit_failed_auth: str = Field(
+        default="20 per 5 minutes",
+        description="Failed authentications per client IP; past it the IP is refused until "
+        "the window frees.",
+    )
+    trusted_proxies: str = Field(
+        default="",
+        description="Comma-separated IPs or networks of reverse proxies whose X-Forwarded-For "
+        "names the client; empty: the peer address is the client.",
+    )
 
     @property
     def resolved_database_url(self) -> str:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'plaudit.db').resolve()}"
+
+    @field_validator("rate_limit", "rate_limit_sso", "rate_limit_failed_auth")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        parse_rate(value)
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @property
     def public_base_url(self) -> str:

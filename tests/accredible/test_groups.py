@@ -114,3 +114,11 @@ def test_all_groups_rejects_bad_paging(api: httpx.Client) -> None:
     response = api.get("/v1/issuer/all_groups", params={"page": "x"})
     assert response.status_code == 422
     assert response.json() == {"errors": {"page": ["is not a number"]}}
+
+
+def test_all_groups_page_beyond_any_offset(api: httpx.Client) -> None:
+    create_group(api)
+    response = api.get("/v1/issuer/all_groups", params={"page": str(2**62)})
+    assert response.status_code == 200
+    assert response.json()["groups"] == []
+    assert response.json()["meta"]["total_count"] == 1

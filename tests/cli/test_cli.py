@@ -127,3 +127,14 @@ def test_serve_answers_and_logs_one_json_line_per_request(run, env: dict[str, st
     assert len(logged) == 1
     assert logged[0]["path"] == "/v1/issuer/details" and logged[0]["status"] == 200
     assert key not in stderr
+
+
+def test_credits_set_and_show(run) -> None:
+    organization_id = str(json.loads(run("init", "--json").stdout)["organization_id"])
+    assert run("credits", "show", "--org", organization_id).stdout.strip() == "unlimited"
+    run("credits", "set", "25", "--org", organization_id)
+    assert run("credits", "show", "--org", organization_id).stdout.strip() == "25"
+    assert run("credits", "set", "-3", "--org", organization_id, check=False).returncode != 0
+    assert run("credits", "set", "many", "--org", organization_id, check=False).returncode != 0
+    run("credits", "set", "unlimited", "--org", organization_id)
+    assert run("credits", "show", "--org", organization_id).stdout.strip() == "unlimited"

@@ -27,7 +27,15 @@ def start_live_server(settings: Settings, database: Database) -> LiveServer:
     port = free_port()
     settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}", "port": port})
     app = create_app(settings, database)
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    # As `plaudit serve`: the app reads X-Forwarded-For itself, from trusted proxies only.
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

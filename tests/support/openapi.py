@@ -7,6 +7,7 @@ required keys and shapes are checked as written. See docs/compatibility.md.
 
 import copy
 import json
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,14 +23,59 @@ def spec() -> dict[str, Any]:
 
 
 def _relax_nulls(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        relaxed = {key: _relax_nulls(value) for key, value in schema.items()}
-        if "type" in relaxed or "properties" in relaxed or "items" in relaxed or not relaxed:
-            relaxed["nullable"] = True
-        return relaxed
-    if isinstance(schema, list):
-        return [_relax_nulls(item) for item in schema]
-    return schema
+    """A copy of a schema object in which this schema and every sub-schema is nullable."""
+    if not isinstance(schema, dict):
+        return schema
+    relaxed = dict(schema)
+    if "properties" in relaxed and isinstance(relaxed["properties"], dict):
+        relaxed["properties"] = {
+            name: _relax_nulls(sub) for name, sub in relaxed["properties"].items()
+        }
+    for key in ("items", "additionalProperties", "not"):
+        if isinstance(relaxed.get(key), dict):
+            relaxed[key] = _relax_nulls(relaxed[key])
+    for key in ("allOf", "anyOf", "oneOf"):
+        if isinstance(relaxed.get(key), list):
+            relaxed[key] = [_relax_nulls(sub) for sub in relaxed[key]]
+    relaxed["nullable"] = True
+    return relaxed
+
+
+@cache
+def relaxed_spec() -> dict[str, Any]:
+    """The whole OpenAPI document with every schema nullable (see the module docstring)."""
+    document = _relax_schemas(copy.deepcopy(spec()))
+    _declare_path_parameters(document)
+    return document
+
+
+def _declare_path_parameters(document: dict[str, Any]) -> None:
+    """Some operations leave a parameter of their path template undeclared (the clone of a
+    group, a department, a team member); declare each as a string, as the paths' siblings do."""
+    for path, operations in document["paths"].items():
+        names = re.findall(r"\{([^}]+)\}", path)
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            parameters = operation.setdefault("parameters", [])
+            declared = {p.get("name") for p in parameters if p.get("in") == "path"}
+            parameters.extend(
+                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+                for name in names
+                if name not in declared
+            )
+
+
+def _relax_schemas(node: Any) -> Any:
+    """Relax every `schema` object of the document, leaving the rest (headers...) as it is."""
+    if isinstance(node, dict):
+        return {
+            key: _relax_nulls(value) if key == "schema" else _relax_schemas(value)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_relax_schemas(item) for item in node]
+    return node
 
 
 @cache

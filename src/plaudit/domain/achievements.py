@@ -2,6 +2,7 @@
 and rules."""
 
 from dataclasses import dataclass, fields
+from datetime import date
 from typing import Any
 
 from plaudit.domain import limits
@@ -101,12 +102,35 @@ class AchievementFields:
     allow_duplicate_credentials: Maybe[bool] = UNSET
     skill_category_id: Maybe[int | None] = UNSET
     achievement_type: Maybe[str | None] = UNSET
+    # The full list of collections the achievement belongs to, as the caller names them.
+    collection_refs: Maybe[list[str]] = UNSET
 
     def given(self) -> dict[str, Any]:
         """The fields the caller gave, by name."""
         return {
             f.name: getattr(self, f.name) for f in fields(self) if is_set(getattr(self, f.name))
         }
+
+
+@dataclass(frozen=True)
+class AchievementSearch:
+    """Filters of an achievement search; None (or an empty list) filters nothing."""
+
+    ids: list[str] | None = None
+    name: str | None = None
+    course_name: str | None = None
+    meta_data: dict[str, str] | None = None
+    updated_from: date | None = None
+    updated_until: date | None = None
+
+
+MAX_META_DATA_PAIRS = 20
+
+
+def validate_search(search: AchievementSearch) -> None:
+    """Lists short enough for one statement's bound parameters."""
+    limits.check_items({"ids": search.ids})
+    limits.check_items({"meta_data": search.meta_data}, MAX_META_DATA_PAIRS)
 
 
 def validate_new(data: AchievementFields) -> None:

@@ -53,6 +53,7 @@ class ReferenceData:
     referee_url: str | None = None
     supplemental: bool = False
     approve: bool = True
+    position: int | None = None
 
 
 @dataclass
@@ -164,37 +165,46 @@ def duplicate_key(email: str, allow_duplicates: bool) -> str | None:
 
 
 def check_evidence_item(item: EvidenceItemData, index: int | None = None) -> None:
-    prefix = "evidence_item" if index is None else f"evidence_items[{index}]"
+    """An evidence item's rules. `index` names it inside a credential's list; a standalone item
+    (`/v1/credentials/{id}/evidence_items`) names its fields bare, as the wrapper is dropped."""
+    prefix = "" if index is None else f"evidence_items[{index}]."
     errors: dict[str, list[str]] = {}
     if is_blank(item.description):
-        errors[f"{prefix}.description"] = ["can't be blank"]
+        errors[f"{prefix}description"] = ["can't be blank"]
     if item.category not in EVIDENCE_CATEGORIES:
-        errors[f"{prefix}.category"] = [f"must be one of: {', '.join(EVIDENCE_CATEGORIES)}"]
+        errors[f"{prefix}category"] = [f"must be one of: {', '.join(EVIDENCE_CATEGORIES)}"]
     for name in ("url", "file", "preview"):
         value = getattr(item, name)
         if value is not None and len(value) > limits.URL:
-            errors[f"{prefix}.{name}"] = [limits.too_long(limits.URL)]
-    if item.position is not None and not 0 <= item.position <= limits.INT32_MAX:
-        errors[f"{prefix}.position"] = ["is out of range"]
+            errors[f"{prefix}{name}"] = [limits.too_long(limits.URL)]
+    _check_position(item.position, f"{prefix}position", errors)
     if errors:
         raise Invalid(fields=errors)
 
 
 def check_reference(reference: ReferenceData, index: int | None = None) -> None:
-    prefix = "reference" if index is None else f"references[{index}]"
+    """A reference's rules; `index` as for `check_evidence_item`."""
+    prefix = "" if index is None else f"references[{index}]."
     errors: dict[str, list[str]] = {}
     if is_blank(reference.description):
-        errors[f"{prefix}.description"] = ["can't be blank"]
+        errors[f"{prefix}description"] = ["can't be blank"]
     if reference.relationship not in REFERENCE_RELATIONSHIPS:
-        errors[f"{prefix}.relationship"] = [f"must be one of: {', '.join(REFERENCE_RELATIONSHIPS)}"]
+        errors[f"{prefix}relationship"] = [f"must be one of: {', '.join(REFERENCE_RELATIONSHIPS)}"]
     if reference.referee_email and not is_valid_email(reference.referee_email):
-        errors[f"{prefix}.referee.email"] = ["is invalid"]
+        errors[f"{prefix}referee.email"] = ["is invalid"]
     for name, limit in (("name", limits.NAME), ("avatar", limits.URL), ("url", limits.URL)):
         value = getattr(reference, f"referee_{name}")
         if value is not None and len(value) > limit:
-            errors[f"{prefix}.referee.{name}"] = [limits.too_long(limit)]
+            errors[f"{prefix}referee.{name}"] = [limits.too_long(limit)]
+    _check_position(reference.position, f"{prefix}position", errors)
     if errors:
         raise Invalid(fields=errors)
+
+
+def _check_position(position: int | None, name: str, errors: dict[str, list[str]]) -> None:
+    """Positions order a credential's lists from 0 and must fit a 32-bit column."""
+    if position is not None and not 0 <= position <= limits.INT32_MAX:
+        errors[name] = ["is out of range"]
 
 
 def _get(value: Maybe[Any]) -> Any:

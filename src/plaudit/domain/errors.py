@@ -51,9 +51,32 @@ class Conflict(DomainError):
         return self.message
 
 
+@dataclass
+class Forbidden(DomainError):
+    """The caller's key may never do this, whatever the object (a department-scoped key
+    creating a department)."""
+
+    code: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 def invalid_field(name: str, reason: str, code: str = "invalid") -> Invalid:
     return Invalid(code=code, fields={name: [reason]})
 
 
 class Unauthenticated(DomainError):
     """No API key, or one that is unknown or revoked."""
+
+
+@dataclass
+class RateLimited(DomainError):
+    """The client made too many requests (or failed to authenticate too often); it may try
+    again after `retry_after` seconds."""
+
+    retry_after: int
+
+    def __str__(self) -> str:
+        return f"rate limit exceeded, retry in {self.retry_after} seconds"

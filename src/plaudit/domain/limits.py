@@ -11,6 +11,7 @@ PHONE = 32
 LANGUAGE = 8
 KIND = 64
 MAX_ID = 2**63 - 1
+MAX_ITEMS = 1000
 INT32_MIN, INT32_MAX = -(2**31), 2**31 - 1
 
 
@@ -24,6 +25,18 @@ def check_lengths(values: Mapping[str, object], limits: Mapping[str, int]) -> No
         name: [too_long(limit)]
         for name, limit in limits.items()
         if isinstance(values.get(name), str) and len(str(values[name])) > limit
+    }
+    if errors:
+        raise Invalid(fields=errors)
+
+
+def check_items(values: Mapping[str, object], limit: int = MAX_ITEMS) -> None:
+    """Refuse any list (or mapping) with more than `limit` items: each becomes a bound
+    parameter, and databases cap how many one statement may have."""
+    errors = {
+        name: [f"is too long (maximum is {limit} items)"]
+        for name, value in values.items()
+        if isinstance(value, list | dict) and len(value) > limit
     }
     if errors:
         raise Invalid(fields=errors)

@@ -49,5 +49,10 @@ async def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_server_secret(request: Request) -> bytes:
+    return request.app.state.server_secret
+
+
 DbWork = Annotated[Work, Depends(get_work)]
 AppSettings = Annotated[Settings, Depends(get_settings)]
+ServerSecret = Annotated[bytes, Depends(get_server_secret)]

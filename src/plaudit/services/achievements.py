@@ -1,41 +1,54 @@
-"""Achievements (Accredible groups): create, read, change, delete, list."""
+"""Achievements (Accredible groups): create, read, change, clone, delete, list, search."""
 
-from dataclasses import dataclass
+from dataclasses import replace
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import ColumnElement, Select, String, cast, exists, func, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from plaudit.domain import achievements as rules
 from plaudit.domain import limits
-from plaudit.domain.achievements import AchievementFields
+from plaudit.domain.achievements import AchievementFields, AchievementSearch
 from plaudit.domain.errors import Conflict, Invalid, NotFound
 from plaudit.domain.scope import Scope
-from plaudit.services import organizations
+from plaudit.domain.values import is_blank
+from plaudit.services import organizations, skill_categories, visible
+from plaudit.services.pages import Page, fetch_page
+from plaudit.store.group_tables import Collection
 from plaudit.store.tables import Achievement, Credential, Design
 
 DESIGN_FIELDS = ("certificate_design_id", "badge_design_id", "primary_design_id")
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Achievement]
-    page: int
-    page_size: int
-    total_count: int
-
-
-def scoped(scope: Scope) -> Select[tuple[Achievement]]:
-    query = select(Achievement).where(Achievement.organization_id == scope.organization_id)
-    if scope.department_id is not None:
-        query = query.where(Achievement.department_id == scope.department_id)
-    return query
+# What a clone copies from its original before the caller's overrides.
+CLONED_FIELDS = (
+    "course_name",
+    "course_description",
+    "course_link",
+    "language",
+    "attach_pdf",
+    "blockchain",
+    *DESIGN_FIELDS,
+    "department_id",
+    "meta_data",
+    "learning_outcomes",
+    "generate_private_credential",
+    "auto_expiry",
+    "signup_url",
+    "signup_url_show",
+    "course_link_show",
+    "organization_link_show",
+    "allow_duplicate_credentials",
+    "skill_category_id",
+    "achievement_type",
+)
+CLONE_PREFIX = "Copy "
 
 
 def get_or_none(session: Session, scope: Scope, achievement_id: int) -> Achievement | None:
     if not limits.is_storable_id(achievement_id):
         return None
-    return session.scalar(scoped(scope).where(Achievement.id == achievement_id))
+    return session.scalar(visible.achievements(scope).where(Achievement.id == achievement_id))
 
 
 def get(session: Session, scope: Scope, achievement_id: int) -> Achievement:
@@ -53,7 +66,7 @@ def find(session: Session, scope: Scope, ref: int | str) -> Achievement | None:
     if number is not None and (found := get_or_none(session, scope, number)):
         return found
     return session.scalar(
-        scoped(scope)
+        visible.achievements(scope)
         .where(Achievement.name == ref.strip())
         .order_by(Achievement.id.desc())
         .limit(1)
@@ -64,9 +77,10 @@ def create(session: Session, scope: Scope, data: AchievementFields) -> Achieveme
     rules.validate_new(data)
     values = data.given()
     department_id = _department_for(session, scope, values.pop("department_id", None))
-    _check_designs(session, scope, values)
+    _check_designs(session, scope, values, department_id)
     achievement = Achievement(organization_id=scope.organization_id, department_id=department_id)
     _apply_defaults(session, scope, values)
+    _set_relations(session, scope, achievement, values)
     for name, value in values.items():
         setattr(achievement, name, value)
     session.add(achievement)
@@ -89,14 +103,38 @@ def update(
                 .where(Credential.achievement_id == achievement.id)
                 .values(department_id=achievement.department_id)
             )
-    _check_designs(session, scope, values)
+    _check_designs(session, scope, values, achievement.department_id)
     if values.get("design_id") is not None:
         values.setdefault("certificate_design_id", values["design_id"])
     values.pop("design_id", None)
+    _set_relations(session, scope, achievement, values)
     for name, value in values.items():
         setattr(achievement, name, value)
     session.flush()
     return achievement
+
+
+def clone(
+    session: Session, scope: Scope, achievement_id: int, overrides: AchievementFields
+) -> Achievement:
+    """A new achievement with the original's fields and collections (not its credentials),
+    named "Copy <name>" unless the overrides name it; the overrides change any other field."""
+    original = get(session, scope, achievement_id)
+    copied = AchievementFields(
+        name=(CLONE_PREFIX + original.name)[: limits.NAME],
+        collection_refs=[str(collection.id) for collection in original.collections],
+        **{name: getattr(original, name) for name in CLONED_FIELDS},
+    )
+    # A required text left blank keeps the copied value rather than failing.
+    given = {
+        name: value
+        for name, value in overrides.given().items()
+        if not (name in rules.REQUIRED_TEXT and is_blank(value))
+    }
+    if given.get("design_id") is not None:
+        given.setdefault("certificate_design_id", given["design_id"])
+    given.pop("design_id", None)
+    return create(session, scope, replace(copied, **given))
 
 
 def delete(session: Session, scope: Scope, achievement_id: int) -> Achievement:
@@ -111,15 +149,57 @@ def delete(session: Session, scope: Scope, achievement_id: int) -> Achievement:
 
 def list_page(
     session: Session, scope: Scope, *, name: str | None, page: int, page_size: int
-) -> Page:
-    query = scoped(scope)
+) -> Page[Achievement]:
+    query = visible.achievements(scope)
     if name:
         query = query.where(Achievement.name == name)
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = session.scalars(
-        query.order_by(Achievement.id).offset((page - 1) * page_size).limit(page_size)
-    ).all()
-    return Page(items=list(items), page=page, page_size=page_size, total_count=total)
+    return _page(session, query, page, page_size)
+
+
+def search(
+    session: Session, scope: Scope, filters: AchievementSearch, *, page: int, page_size: int
+) -> Page[Achievement]:
+    """Every filter narrows: ids, parts of the name and course name (any case), meta data
+    pairs, and the days the achievement was last updated (inclusive, UTC)."""
+    rules.validate_search(filters)
+    query = visible.achievements(scope)
+    if filters.ids:
+        ids = {limits.parse_id(ref) for ref in filters.ids} - {None}
+        query = query.where(Achievement.id.in_(ids))
+    if filters.name:
+        query = query.where(Achievement.name.icontains(filters.name, autoescape=True))
+    if filters.course_name:
+        query = query.where(Achievement.course_name.icontains(filters.course_name, autoescape=True))
+    for key, value in (filters.meta_data or {}).items():
+        query = query.where(_meta_data_has(session, key, value))
+    if filters.updated_from is not None:
+        start = datetime.combine(filters.updated_from, time.min, UTC)
+        query = query.where(Achievement.updated_at >= start)
+    if filters.updated_until is not None:
+        end = datetime.combine(filters.updated_until, time.min, UTC) + timedelta(days=1)
+        query = query.where(Achievement.updated_at < end)
+    return _page(session, query, page, page_size)
+
+
+def _page(
+    session: Session, query: Select[tuple[Achievement]], page: int, page_size: int
+) -> Page[Achievement]:
+    query = query.options(
+        selectinload(Achievement.certificate_design),
+        selectinload(Achievement.skill_category),
+        selectinload(Achievement.collections),
+    ).order_by(Achievement.id)
+    return fetch_page(session, query, page=page, page_size=page_size)
+
+
+def _meta_data_has(session: Session, key: str, value: str) -> ColumnElement[bool]:
+    """`meta_data[key]` equals `value` as text. The pairs are listed with json_each rather than
+    read through a JSON path: SQLite paths cannot quote every key a client may use."""
+    each = "json_each" if session.get_bind().dialect.name == "sqlite" else "json_each_text"
+    pairs = getattr(func, each)(Achievement.meta_data).table_valued("key", "value")
+    return exists(
+        select(1).select_from(pairs).where(pairs.c.key == key, cast(pairs.c.value, String) == value)
+    )
 
 
 def _department_for(session: Session, scope: Scope, department_id: int | None) -> int:
@@ -135,14 +215,36 @@ def _department_for(session: Session, scope: Scope, department_id: int | None) -
         raise Invalid(fields={"department_id": ["is invalid"]}) from None
 
 
-def _check_designs(session: Session, scope: Scope, values: dict) -> None:
+def _check_designs(session: Session, scope: Scope, values: dict, department_id: int) -> None:
+    """A group may show the organization's designs and those of its own department."""
     for name in (*DESIGN_FIELDS, "design_id"):
         design_id = values.get(name)
         if design_id is None:
             continue
         design = session.get(Design, design_id) if limits.is_storable_id(design_id) else None
-        if design is None or design.organization_id != scope.organization_id:
+        if (
+            design is None
+            or design.organization_id != scope.organization_id
+            or design.department_id not in (None, department_id)
+        ):
             raise Invalid(fields={name: ["is invalid"]})
+
+
+def _set_relations(
+    session: Session, scope: Scope, achievement: Achievement, values: dict[str, Any]
+) -> None:
+    """Sets the skill category and the collections that `values` name (and takes them out of
+    it). The category must be one of the list; a given list of collections replaces the
+    achievement's, and each must be the organization's."""
+    if "skill_category_id" in values:
+        category = skill_categories.named(session, values.pop("skill_category_id"))
+        achievement.skill_category = category
+    if "collection_refs" in values:
+        refs = values.pop("collection_refs")
+        found = visible.by_refs(
+            session, visible.collections(scope), Collection.id, refs, "collections"
+        )
+        achievement.collections = found
 
 
 def _apply_defaults(session: Session, scope: Scope, values: dict) -> None:

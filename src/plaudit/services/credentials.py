@@ -1,6 +1,7 @@
 """Credentials: issue one, read, change and delete it."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, exists, or_, select
@@ -18,8 +19,11 @@ from plaudit.domain.credentials import (
 from plaudit.domain.errors import Duplicate, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
-from plaudit.services import achievements
+from plaudit.services import achievements, credits
 from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
+
+AchievementCache = dict[int | str, Achievement]
+"""Achievements already looked up in one request, by the reference the client used."""
 
 ENCODED_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 ENCODED_ID_LENGTH = 10
@@ -56,10 +60,24 @@ def get(session: Session, scope: Scope, ref: str) -> Credential:
     raise NotFound("credential")
 
 
-def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date) -> Credential:
+@dataclass(frozen=True)
+class Issued:
+    credential: Credential
+    unpublished_for_credits: bool = False
+
+
+def issue(
+    session: Session,
+    scope: Scope,
+    data: CredentialFields,
+    *,
+    today: date,
+    achievement_cache: AchievementCache | None = None,
+) -> Issued:
+    """Create a credential. Asked to publish with no credit left, it is created unpublished."""
     rules.check_sizes(data)
     rules.require_recipient(data.recipient)
-    achievement = _achievement(session, scope, data.achievement_ref)
+    achievement = _achievement(session, scope, data.achievement_ref, achievement_cache)
     issued_on = data.issued_on if is_set(data.issued_on) and data.issued_on else today
     expired_on = (
         data.expired_on
@@ -94,7 +112,10 @@ def issue(session: Session, scope: Scope, data: CredentialFields, *, today: date
     _check_duplicate(session, credential)
     session.add(credential)
     _flush(session)
-    return credential
+    if credential.approve and not credits.consume(session, scope.organization_id):
+        credential.approve = False
+        return Issued(credential, unpublished_for_credits=True)
+    return Issued(credential)
 
 
 def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
@@ -121,6 +142,11 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
         credential.private = _resolve_private(changes.pop("private"), achievement)
     if "license_id" in changes:
         _set_license_id(session, scope, credential, changes.pop("license_id"))
+    if changes.get("approve") and not credential.approve:
+        changes.pop("approve")
+        if not credits.consume(session, scope.organization_id):
+            raise Invalid(code="credits.insufficient", fields={"approve": ["insufficient credits"]})
+        credential.approve = True
     for name in (
         "complete",
         "approve",
@@ -147,10 +173,16 @@ def delete(session: Session, scope: Scope, ref: str) -> Credential:
     return credential
 
 
-def _achievement(session: Session, scope: Scope, ref: object) -> Achievement:
+def _achievement(
+    session: Session, scope: Scope, ref: object, cache: AchievementCache | None = None
+) -> Achievement:
     found = None
     if is_set(ref) and not is_blank(ref) and isinstance(ref, int | str):
+        if cache is not None and ref in cache:
+            return cache[ref]
         found = achievements.find(session, scope, ref)
+        if cache is not None and found is not None:
+            cache[ref] = found
     if found is None:
         raise Invalid(code="achievement.unknown", fields={"group_id": ["is invalid"]})
     return found
@@ -248,34 +280,41 @@ def _replace_references(credential: Credential, data: CredentialFields) -> None:
     for index, reference in enumerate(data.references):
         rules.check_reference(reference, index)
     credential.references = [
-        reference_row(reference, position=index) for index, reference in enumerate(data.references)
+        reference_row(reference, default_position=index)
+        for index, reference in enumerate(data.references)
     ]
 
 
-def evidence_row(item: EvidenceItemData, *, default_position: int) -> EvidenceItem:
-    return EvidenceItem(
-        description=item.description,
-        category=item.category,
-        link_url=item.url or item.file,
-        preview_image_url=item.preview,
-        string_object=item.string_object,
-        supplemental=item.supplemental,
-        position=item.position if item.position is not None else default_position,
-    )
+def evidence_row(
+    item: EvidenceItemData, *, default_position: int, row: EvidenceItem | None = None
+) -> EvidenceItem:
+    """A new row holding `item`, or `row` rewritten to hold it."""
+    row = row if row is not None else EvidenceItem()
+    row.description = item.description
+    row.category = item.category
+    row.link_url = item.url or item.file
+    row.preview_image_url = item.preview
+    row.string_object = item.string_object
+    row.supplemental = item.supplemental
+    row.position = item.position if item.position is not None else default_position
+    return row
 
 
-def reference_row(reference: ReferenceData, *, position: int) -> Reference:
-    return Reference(
-        description=reference.description,
-        relationship=reference.relationship,
-        referee_name=reference.referee_name,
-        referee_email=reference.referee_email,
-        referee_avatar=reference.referee_avatar,
-        referee_url=reference.referee_url,
-        supplemental=reference.supplemental,
-        approve=reference.approve,
-        position=position,
-    )
+def reference_row(
+    reference: ReferenceData, *, default_position: int, row: Reference | None = None
+) -> Reference:
+    """A new row holding `reference`, or `row` rewritten to hold it."""
+    row = row if row is not None else Reference()
+    row.description = reference.description
+    row.relationship = reference.relationship
+    row.referee_name = reference.referee_name
+    row.referee_email = reference.referee_email
+    row.referee_avatar = reference.referee_avatar
+    row.referee_url = reference.referee_url
+    row.supplemental = reference.supplemental
+    row.approve = reference.approve
+    row.position = reference.position if reference.position is not None else default_position
+    return row
 
 
 def _flag(value: object, *, default: bool) -> bool:

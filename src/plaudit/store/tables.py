@@ -1,7 +1,7 @@
 """The relational schema. Every row any dialect exposes has an integer id and a UUID."""
 
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID, uuid4
 
 from sqlalchemy import (
@@ -19,6 +19,9 @@ from sqlalchemy import (
     Uuid,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+if TYPE_CHECKING:
+    from plaudit.store.group_tables import Collection, SkillCategory
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_N_label)s",
@@ -76,6 +79,10 @@ class Department(Row):
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str | None] = mapped_column(Text)
     url: Mapped[str | None] = mapped_column(String(2048))
+    logo: Mapped[str | None] = mapped_column(String(2048))
+    page_banner: Mapped[str | None] = mapped_column(String(2048))
+    whitelabel_logo: Mapped[str | None] = mapped_column(String(2048))
+    linkedin_company_id: Mapped[str | None] = mapped_column(String(255))
     meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     generate_private_credential: Mapped[bool | None] = mapped_column(Boolean)
     is_default: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -140,11 +147,21 @@ class Achievement(Row):
     course_link_show: Mapped[bool | None] = mapped_column(Boolean)
     organization_link_show: Mapped[bool | None] = mapped_column(Boolean)
     allow_duplicate_credentials: Mapped[bool] = mapped_column(Boolean, default=False)
+    # No foreign key: skill categories are a fixed, seeded list that is never deleted, and on
+    # SQLite adding one would rebuild this table, which credentials' RESTRICT keys forbid.
     skill_category_id: Mapped[int | None] = mapped_column(Integer)
     achievement_type: Mapped[str | None] = mapped_column(String(64))
 
     department: Mapped[Department] = relationship()
     certificate_design: Mapped[Design | None] = relationship(foreign_keys=[certificate_design_id])
+    skill_category: Mapped["SkillCategory | None"] = relationship(
+        primaryjoin="foreign(Achievement.skill_category_id) == SkillCategory.id"
+    )
+    collections: Mapped[list["Collection"]] = relationship(
+        secondary="achievement_collections",
+        back_populates="achievements",
+        order_by="Collection.id",
+    )
 
 
 class Credential(Row):
@@ -158,6 +175,15 @@ class Credential(Row):
         Index(None, "organization_id", "recipient_external_id"),
         Index(None, "organization_id", "updated_at"),
         Index(None, "organization_id", "issued_on"),
+        # Searches (services/credential_search.py): each filter and sort has an index; a sort's
+        # index ends with id, the tie-break, so PostgreSQL reads a page in order.
+        Index(None, "organization_id", "id"),
+        Index(None, "organization_id", "recipient_name", "id"),
+        Index(None, "organization_id", "issued_on", "id"),
+        Index(None, "organization_id", "expired_on", "id"),
+        Index(None, "achievement_id", "issued_on", "id"),
+        Index(None, "organization_id", "created_at"),
+        Index(None, "organization_id", "approve"),
     )
 
     organization_id: Mapped[int] = org_fk()
@@ -240,3 +266,10 @@ class Reference(Row):
 
 # Each later area keeps its tables in a module of its own (`store/<area>_tables.py`), imported
 # here so that every table is registered on Base.metadata.
+from plaudit.store import (  # noqa: E402, F401
+    group_tables,
+    jobs_tables,
+    org_tables,
+    reporting_tables,
+    sso_tables,
+)

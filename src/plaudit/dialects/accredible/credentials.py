@@ -32,8 +32,8 @@ async def create_credential(
 
     def run(session: Session) -> Json:
         scope = authorize(session, key)
-        credential = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
-        response = _body(session, scope, credential, settings.public_base_url)
+        issued = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
+        response = _body(session, scope, issued.credential, settings.public_base_url)
         session.commit()
         return response
 

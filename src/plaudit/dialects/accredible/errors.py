@@ -1,31 +1,53 @@
 """Accredible's error bodies (seed 000): every failure of an Accredible route is rendered here."""
 
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from typing import Any
 
-from fastapi import HTTPException, Request, Response
+from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
 
 from plaudit.dialects.accredible.auth import presented_key
-from plaudit.domain.errors import Conflict, DomainError, Invalid, NotFound, Unauthenticated
+from plaudit.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
 from plaudit.domain.limits import contains_nul
 from plaudit.http.deps import Work
+from plaudit.http.rate_limit import limits_of
 from plaudit.services import api_keys
 
 logger = logging.getLogger("plaudit.accredible")
 
 ACCESS_DENIED = "HTTP Token: Access denied."
+INVALID_JSON = "Request body is not valid JSON"
 FIXED_MESSAGES = {
     "achievement.unknown": "Invalid Group",
     "recipient.missing": "Can not create credential without recipient data",
+    "credits.insufficient": "Insufficient credits to publish this credential",
 }
 # Domain field names that Accredible calls otherwise.
 FIELD_NAMES = {"license_id": "id", "recipient.external_id": "recipient.id"}
-_WRAPPERS = {"credential", "group", "evidence_item", "reference"}
+_WRAPPERS = {
+    "credential",
+    "group",
+    "evidence_item",
+    "reference",
+    "department",
+    "attribute_key",
+    "team_member",
+    "collection",
+    "data_export",
+}
 
 
 def error_response(error: DomainError) -> Response:
@@ -37,24 +59,48 @@ def error_response(error: DomainError) -> Response:
         )
     if isinstance(error, NotFound):
         return JSONResponse({"errors": "Doesn't exist"}, status_code=404)
+    if isinstance(error, RateLimited):
+        return JSONResponse(
+            {"errors": f"Rate limit exceeded. Try again in {error.retry_after} seconds."},
+            status_code=429,
+            headers={"Retry-After": str(error.retry_after)},
+        )
     if isinstance(error, Invalid):
         message = FIXED_MESSAGES.get(error.code)
-        fields = {FIELD_NAMES.get(name, name): reasons for name, reasons in error.fields.items()}
-        return JSONResponse({"errors": message or fields}, status_code=422)
+        return JSONResponse({"errors": message or wire_fields(error.fields)}, status_code=422)
     if isinstance(error, Conflict):
         return JSONResponse({"errors": error.message}, status_code=422)
+    if isinstance(error, Forbidden):
+        return JSONResponse({"errors": error.message}, status_code=403)
     return JSONResponse({"errors": str(error)}, status_code=422)
+
+
+def wire_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Domain field names as Accredible names them, also inside `credentials[3].license_id`."""
+    renamed = {}
+    for name, reasons in fields.items():
+        for domain, wire in FIELD_NAMES.items():
+            if name == domain or name.endswith(f".{domain}"):
+                name = name[: len(name) - len(domain)] + wire
+                break
+        renamed[name] = reasons
+    return renamed
 
 
 def validation_response(error: RequestValidationError) -> Response:
     """Malformed JSON is a 400; well-formed JSON with wrong types is a 422 naming each field."""
     problems = error.errors()
     if any(problem.get("type") == "json_invalid" for problem in problems):
-        return JSONResponse({"errors": "Request body is not valid JSON"}, status_code=400)
+        return JSONResponse({"errors": INVALID_JSON}, status_code=400)
+    return JSONResponse({"errors": validation_fields(problems)}, status_code=422)
+
+
+def validation_fields(problems: Sequence[Any]) -> dict[str, list[str]]:
+    """Pydantic's problems as Accredible field errors: `{"recipient.email": ["is invalid"]}`."""
     fields: dict[str, list[str]] = {}
     for problem in problems:
         fields.setdefault(_field_name(problem.get("loc", ())), []).append(_reason(problem))
-    return JSONResponse({"errors": fields}, status_code=422)
+    return fields
 
 
 def _field_name(location: tuple[Any, ...]) -> str:
@@ -97,9 +143,16 @@ class AccredibleRoute(APIRoute):
         handler = super().get_route_handler()
 
         async def route(request: Request) -> Response:
+            response = await respond(request)
+            if response.status_code == 401:
+                await limits_of(request).record_failed_auth(request)
+            return response
+
+        async def respond(request: Request) -> Response:
             if contains_nul([*request.path_params.values(), *request.query_params.values()]):
                 return JSONResponse({"errors": "Request contains a NUL character"}, 400)
             try:
+                await limits_of(request).admit(request)
                 return await handler(request)
             except RequestValidationError as error:
                 # Only a caller with a working key learns what is wrong with its request.
@@ -109,8 +162,10 @@ class AccredibleRoute(APIRoute):
             except DomainError as error:
                 return error_response(error)
             except HTTPException as error:
+                # The framework's own refusals: a body it could not read (400), one too large.
+                detail = INVALID_JSON if error.status_code == 400 else error.detail
                 return JSONResponse(
-                    {"errors": error.detail}, status_code=error.status_code, headers=error.headers
+                    {"errors": detail}, status_code=error.status_code, headers=error.headers
                 )
             except Exception:
                 logger.exception(

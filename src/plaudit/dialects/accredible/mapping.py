@@ -5,8 +5,24 @@ import json
 from datetime import UTC, date, datetime
 from typing import Any
 
-from plaudit.dialects.accredible.schemas import CredentialIn, EvidenceItemIn, GroupIn, ReferenceIn
-from plaudit.domain.achievements import AchievementFields
+from plaudit.dialects.accredible.schemas import (
+    AttributeKeyIn,
+    CollectionIn,
+    CollectionQueryIn,
+    CollectionSearchBody,
+    CredentialIn,
+    DepartmentIn,
+    DepartmentPermissionIn,
+    EvidenceItemIn,
+    GroupIn,
+    GroupSearchBody,
+    IdRefIn,
+    ReferenceIn,
+    TeamMemberIn,
+)
+from plaudit.domain.achievements import AchievementFields, AchievementSearch
+from plaudit.domain.attribute_keys import AttributeKeyData
+from plaudit.domain.collections import CollectionFields, CollectionSearch, parse_sort
 from plaudit.domain.credentials import (
     CredentialFields,
     EvidenceItemData,
@@ -14,7 +30,19 @@ from plaudit.domain.credentials import (
     ReferenceData,
 )
 from plaudit.domain.dates import parse_date
-from plaudit.store.tables import Achievement, Credential, EvidenceItem, Organization, Reference
+from plaudit.domain.departments import DepartmentFields
+from plaudit.domain.team_members import DepartmentPermission, Permissions, TeamMemberFields
+from plaudit.services.collections import CollectionView
+from plaudit.store.group_tables import SkillCategory
+from plaudit.store.org_tables import AttributeKey, TeamMember
+from plaudit.store.tables import (
+    Achievement,
+    Credential,
+    Department,
+    EvidenceItem,
+    Organization,
+    Reference,
+)
 from plaudit.web import urls
 
 _CREDENTIAL_SCALARS = (
@@ -93,11 +121,81 @@ def reference_data(item: ReferenceIn) -> ReferenceData:
         referee_url=referee.url if referee else None,
         supplemental=bool(item.supplemental),
         approve=item.approve if item.approve is not None else True,
+        position=item.position,
     )
 
 
+# Fields of EvidenceItemData and ReferenceData that a null leaves as they are.
+_KEPT_WHEN_NULL = {"position", "supplemental", "approve"}
+
+
+def evidence_item_changes(item: EvidenceItemIn) -> dict[str, Any]:
+    """The fields an update gives, by `EvidenceItemData` name (`custom_insight` is not kept)."""
+    given = item.model_fields_set - {"custom_insight"}
+    return _changes({name: getattr(item, name) for name in given})
+
+
+def reference_changes(item: ReferenceIn) -> dict[str, Any]:
+    """The fields an update gives, by `ReferenceData` name."""
+    changes = {name: getattr(item, name) for name in item.model_fields_set - {"referee"}}
+    if item.referee is not None:
+        for name in item.referee.model_fields_set:
+            changes[f"referee_{name}"] = getattr(item.referee, name)
+    return _changes(changes)
+
+
+def _changes(given: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: value
+        for name, value in given.items()
+        if value is not None or name not in _KEPT_WHEN_NULL
+    }
+
+
 def achievement_fields(body: GroupIn) -> AchievementFields:
-    return AchievementFields(**{name: getattr(body, name) for name in body.model_fields_set})
+    given = body.model_fields_set - {"collections"}
+    fields = AchievementFields(**{name: getattr(body, name) for name in given})
+    if "collections" in body.model_fields_set:
+        fields.collection_refs = _refs(body.collections)
+    return fields
+
+
+def achievement_search(body: GroupSearchBody) -> AchievementSearch:
+    return AchievementSearch(
+        ids=body.ids,
+        name=body.name,
+        course_name=body.course_name,
+        meta_data=body.meta_data,
+        updated_from=parse_date(body.start_updated_date, "start_updated_date"),
+        updated_until=parse_date(body.end_updated_date, "end_updated_date"),
+    )
+
+
+def collection_fields(body: CollectionIn) -> CollectionFields:
+    """A null `public` leaves it as it is; a null `groups` empties the collection."""
+    given = body.model_fields_set - {"groups"}
+    if body.public is None:
+        given -= {"public"}
+    fields = CollectionFields(**{name: getattr(body, name) for name in given})
+    if "groups" in body.model_fields_set:
+        fields.achievement_refs = _refs(body.groups)
+    return fields
+
+
+def collection_search(body: CollectionSearchBody) -> CollectionSearch:
+    query = body.query or CollectionQueryIn()
+    return CollectionSearch(
+        ids=query.ids,
+        name=query.name,
+        public=query.public,
+        exclusion_list=query.exclusion_list,
+        sort=parse_sort(body.sort),
+    )
+
+
+def _refs(items: list[IdRefIn] | None) -> list[str]:
+    """The ids a `[{"id": 1}, ...]` list names; null names none."""
+    return [item.id for item in items or []]
 
 
 def credential_out(
@@ -183,10 +281,12 @@ def reference_out(reference: Reference) -> dict[str, Any]:
         "relationship": reference.relationship,
         "supplemental": reference.supplemental,
         "approve": reference.approve,
+        "position": reference.position,
         "referee": {
             "name": reference.referee_name,
             "email": reference.referee_email,
             "avatar": reference.referee_avatar,
+            "url": reference.referee_url,
         },
     }
 
@@ -219,9 +319,30 @@ def group_out(achievement: Achievement) -> dict[str, Any]:
         "course_link_show": achievement.course_link_show,
         "organization_link_show": achievement.organization_link_show,
         "allow_duplicate_credentials": achievement.allow_duplicate_credentials,
-        "skill_category": None,
+        "skill_category": skill_category_out(achievement.skill_category),
         "achievement_type": achievement.achievement_type,
-        "collections": [],
+        "collections": [
+            {"id": item.id, "name": item.name, "description": item.description}
+            for item in achievement.collections
+        ],
+    }
+
+
+def skill_category_out(category: SkillCategory | None) -> dict[str, Any] | None:
+    return {"id": category.id, "name": category.name} if category else None
+
+
+def collection_out(view: CollectionView) -> dict[str, Any]:
+    """A collection as the search operation shows it: `id` is typed a string there."""
+    collection = view.collection
+    return {
+        "id": str(collection.id),
+        "name": collection.name,
+        "description": collection.description,
+        "organization_id": collection.organization_id,
+        "public": collection.public,
+        "groups_count": len(view.achievement_ids),
+        "groups": [{"id": achievement_id} for achievement_id in view.achievement_ids],
     }
 
 
@@ -250,3 +371,74 @@ def timestamp(moment: datetime) -> str:
 
 def _date(day: date | None) -> str | None:
     return day.isoformat() if day else None
+
+
+def department_fields(body: DepartmentIn) -> DepartmentFields:
+    return DepartmentFields(**{name: getattr(body, name) for name in body.model_fields_set})
+
+
+def department_out(department: Department) -> dict[str, Any]:
+    return {
+        "id": department.id,
+        "name": department.name,
+        "description": department.description,
+        "url": department.url,
+        "logo": department.logo,
+        "page_banner": department.page_banner,
+        "whitelabel_logo": department.whitelabel_logo,
+        "linkedin_company_id": department.linkedin_company_id,
+        "meta_data": department.meta_data,
+        "generate_private_credential": department.generate_private_credential,
+    }
+
+
+def attribute_key_data(body: AttributeKeyIn) -> AttributeKeyData:
+    return AttributeKeyData(name=body.name, kind=body.kind, department_id=body.department_id)
+
+
+def attribute_key_out(key: AttributeKey) -> dict[str, Any]:
+    return {"id": key.id, "name": key.name, "kind": key.kind, "department_id": key.department_id}
+
+
+def team_member_fields(body: TeamMemberIn) -> TeamMemberFields:
+    fields = TeamMemberFields()
+    given = body.model_fields_set
+    if "name" in given:
+        fields.name = body.name
+    if "email" in given:
+        fields.email = body.email
+    if "department_permissions" in given:
+        grants = body.department_permissions
+        fields.department_permissions = None if grants is None else [_grant(g) for g in grants]
+    return fields
+
+
+def _grant(grant: DepartmentPermissionIn) -> DepartmentPermission:
+    permissions = grant.permissions
+    return DepartmentPermission(
+        department_id=grant.department_id,
+        permissions=None if permissions is None else Permissions(**permissions.model_dump()),
+    )
+
+
+def team_member_out(member: TeamMember) -> dict[str, Any]:
+    return {
+        "id": member.id,
+        "name": member.name,
+        "email": member.email,
+        "department_permissions": [
+            {
+                "department_id": grant.department_id,
+                "permissions": {
+                    "designs": grant.designs,
+                    "emails": grant.emails,
+                    "credential_attributes": grant.credential_attributes,
+                    "analytics": grant.analytics,
+                    "settings": grant.settings,
+                    "role": grant.role,
+                    "groups": grant.group_ids,
+                },
+            }
+            for grant in member.department_permissions
+        ],
+    }

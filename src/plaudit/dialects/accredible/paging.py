@@ -35,6 +35,16 @@ async def list_parameters(request: Request) -> dict[str, Any]:
     return parameters
 
 
+def text_parameter(parameters: dict[str, Any], name: str) -> str | None:
+    """A filter given as text (or a number); anything else names the parameter."""
+    value = parameters.get(name)
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise Invalid(fields={name: ["is invalid"]})
+    return str(value)
+
+
 def page_request(parameters: dict[str, Any]) -> PageRequest:
     page = _positive_int(parameters.get("page"), "page", default=1)
     page_size = _positive_int(parameters.get("page_size"), "page_size", default=DEFAULT_PAGE_SIZE)

@@ -56,6 +56,7 @@ class ReferenceIn(In):
     referee: RefereeIn | None = None
     supplemental: bool | None = None
     approve: bool | None = None
+    position: int | None = None
 
 
 class CredentialIn(In):
@@ -89,7 +90,19 @@ def _decoded(value: Any) -> Any:
         raise PydanticCustomError("json_invalid", "is not valid JSON") from None
 
 
-class Wrapped(In):
+class Body(In):
+    """A whole request body: JSON under any content type, and no NUL anywhere in it."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _check_raw(cls, value: Any) -> Any:
+        value = _decoded(value)
+        if contains_nul(value):
+            raise PydanticCustomError("nul_character", "contains a NUL character")
+        return value
+
+
+class Wrapped(Body):
     """Accepts `{key: {...}}` as documented, and the bare object some clients send."""
 
     wrapper_key: ClassVar[str]
@@ -97,9 +110,7 @@ class Wrapped(In):
     @model_validator(mode="before")
     @classmethod
     def _wrap(cls, value: Any) -> Any:
-        value = _decoded(value)
-        if contains_nul(value):
-            raise PydanticCustomError("nul_character", "contains a NUL character")
+        value = _decoded(value)  # runs before Body's check, so decode here too
         if isinstance(value, dict) and cls.wrapper_key not in value:
             return {cls.wrapper_key: value}
         return value
@@ -108,6 +119,18 @@ class Wrapped(In):
 class CredentialBody(Wrapped):
     wrapper_key = "credential"
     credential: CredentialIn
+
+
+class BulkBody(Body):
+    """`{"credentials": [...]}`; items are read one by one so one bad item spoils no other."""
+
+    credentials: list[Any]
+
+
+class IdRefIn(In):
+    """`{"id": 1}`: how a list names the groups or collections it holds."""
+
+    id: LooseStr
 
 
 class GroupIn(In):
@@ -134,6 +157,7 @@ class GroupIn(In):
     allow_duplicate_credentials: bool | None = None
     skill_category_id: int | None = None
     achievement_type: LooseStr | None = None
+    collections: list[IdRefIn] | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -147,3 +171,151 @@ class GroupIn(In):
 class GroupBody(Wrapped):
     wrapper_key = "group"
     group: GroupIn
+
+
+class EvidenceItemBody(Wrapped):
+    wrapper_key = "evidence_item"
+    evidence_item: EvidenceItemIn
+
+
+class ReferenceBody(Wrapped):
+    wrapper_key = "reference"
+    reference: ReferenceIn
+
+
+class DepartmentIn(In):
+    name: LooseStr | None = None
+    description: LooseStr | None = None
+    url: LooseStr | None = None
+    logo: LooseStr | None = None
+    page_banner: LooseStr | None = None
+    whitelabel_logo: LooseStr | None = None
+    linkedin_company_id: LooseStr | None = None
+    meta_data: dict[str, Any] | None = None
+    generate_private_credential: bool | None = None
+
+
+class DepartmentBody(Wrapped):
+    wrapper_key = "department"
+    department: DepartmentIn
+
+
+class PageIn(Body):
+    """The page-number paging every search body carries."""
+
+    page: int | None = None
+    page_size: int | None = None
+
+
+class DepartmentSearchIn(PageIn):
+    meta_data: dict[str, Any] | None = None
+
+
+class AttributeKeyIn(In):
+    name: LooseStr | None = None
+    kind: LooseStr | None = None
+    department_id: int | None = None
+
+
+class AttributeKeyBody(Wrapped):
+    wrapper_key = "attribute_key"
+    attribute_key: AttributeKeyIn
+
+
+class AttributeKeySearchIn(PageIn):
+    name: LooseStr | None = None
+    kind: LooseStr | None = None
+    department_id: int | None = None
+
+
+class PermissionsIn(In):
+    designs: bool | None = None
+    emails: bool | None = None
+    credential_attributes: bool | None = None
+    analytics: bool | None = None
+    settings: bool | None = None
+    role: LooseStr | None = None
+    groups: list[int] | None = None
+
+
+class DepartmentPermissionIn(In):
+    department_id: int | None = None
+    permissions: PermissionsIn | None = None
+
+
+class TeamMemberIn(In):
+    name: LooseStr | None = None
+    email: LooseStr | None = None
+    department_permissions: list[DepartmentPermissionIn] | None = None
+
+
+class TeamMemberBody(Wrapped):
+    wrapper_key = "team_member"
+    team_member: TeamMemberIn
+
+
+class GroupSearchBody(PageIn):
+    """`POST /v1/issuer/groups/search`: filters at the top level, beside the paging."""
+
+    ids: list[LooseStr] | None = None
+    name: LooseStr | None = None
+    course_name: LooseStr | None = None
+    meta_data: dict[str, LooseStr] | None = None
+    start_updated_date: Any = None
+    end_updated_date: Any = None
+
+
+class CollectionIn(In):
+    name: LooseStr | None = None
+    description: LooseStr | None = None
+    public: bool | None = None
+    groups: list[IdRefIn] | None = None
+
+
+class CollectionBody(Wrapped):
+    wrapper_key = "collection"
+    collection: CollectionIn
+
+
+class CollectionQueryIn(In):
+    ids: list[LooseStr] | None = None
+    name: LooseStr | None = None
+    public: bool | None = None
+    exclusion_list: list[LooseStr] | None = None
+
+
+class CollectionPagingIn(In):
+    """Documented as strings; numbers are accepted too."""
+
+    page_number: int | None = None
+    per_page: int | None = None
+
+
+class CollectionSearchBody(Body):
+    """`POST /v1/collections/search`: `query`, `sort` and `meta` (paging)."""
+
+    query: CollectionQueryIn | None = None
+    sort: dict[str, Any] | None = None
+    meta: CollectionPagingIn | None = None
+
+
+class SsoLinkBody(Body):
+    """`POST /v1/sso/generate_link`: whose credential the link signs in to, and how it lands."""
+
+    credential_id: LooseStr | None = None
+    recipient_id: LooseStr | None = None
+    recipient_email: LooseStr | None = None
+    group_id: LooseStr | None = None
+    wallet_view: bool | None = None
+    embed: bool | None = None
+    redirect_to: LooseStr | None = None
+
+
+class DataExportIn(In):
+    entity: LooseStr | None = None
+    department_id: int | None = None
+
+
+class DataExportBody(Wrapped):
+    wrapper_key = "data_export"
+    data_export: DataExportIn

@@ -1,0 +1,278 @@
+"""Benchmark: reading many credentials through the Accredible dialect's v2 search.
+
+The script makes a throw-away Plaudit database (a temporary SQLite file, or the empty database
+--database-url names), writes --count credentials into it straight through SQLAlchemy Core
+(spread over --groups groups and three years of issue dates), starts a Plaudit server on a
+loopback port, and measures through HTTP:
+
+- a filtered, sorted page: `POST /v2/credentials/search` with one group and a 90-day
+  `issued_on` range, sorted by `issued_on` descending, 50 a page; --samples requests one after
+  another (after a warm-up), p50 and p99 latency;
+- a cursor walk through every credential, --walk-size a page, in rows per second.
+
+Run it from the project root:
+
+    .venv/bin/python bench/search_credentials.py
+    .venv/bin/python bench/search_credentials.py --database-url postgresql://user@host/empty_db
+
+stdout gets exactly one line of JSON; progress and errors go to stderr. The exit status is
+non-zero if any request failed or the walk did not see every credential exactly once.
+"""
+
+import argparse
+import json
+import random
+import signal
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import func, insert, select, text
+
+from issue_credentials import (
+    create_api_key,
+    database_label,
+    free_port,
+    log,
+    percentiles_ms,
+    server_environment,
+    sigterm_as_ctrl_c,
+    start_server,
+    stop_server,
+    wait_until_healthy,
+)
+from plaudit.domain.achievements import AchievementFields
+from plaudit.domain.scope import Scope
+from plaudit.services import achievements, organizations
+from plaudit.services.credentials import new_encoded_id
+from plaudit.settings import Settings
+from plaudit.store.db import Database
+from plaudit.store.tables import Credential
+
+BENCHMARK = "accredible_search_credentials_v2"
+INSERT_BATCH = 5000
+WARMUP_REQUESTS = 20
+FIRST_ISSUE_DATE = date(2023, 1, 1)
+ISSUE_DAYS = 3 * 365
+RANGE_DAYS = 90
+REQUEST_TIMEOUT_SECONDS = 60.0
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=100_000, help="Credentials to store.")
+    parser.add_argument("--groups", type=int, default=20, help="Groups they belong to.")
+    parser.add_argument("--samples", type=int, default=500, help="Filtered pages to time.")
+    parser.add_argument("--walk-size", type=int, default=100, help="Page size of the walk.")
+    parser.add_argument(
+        "--database-url", default=None, help="An empty database; default: SQLite in a temp dir."
+    )
+    args = parser.parse_args()
+    for name in ("count", "groups", "samples", "walk_size"):
+        if getattr(args, name) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    return args
+
+
+def fill(database: Database, count: int, group_count: int) -> list[int]:
+    """Groups and credentials of the one organization `plaudit init` made; the group ids."""
+    with database.transaction() as session:
+        (organization,) = organizations.list_organizations(session)
+        scope = Scope(organization.id)
+        if session.scalar(select(func.count()).select_from(Credential)):
+            raise RuntimeError("the database already holds credentials; give an empty one")
+        department_id = organizations.default_department(session, organization.id).id
+        group_ids = [
+            achievements.create(
+                session,
+                scope,
+                AchievementFields(
+                    name=f"Course {index}",
+                    course_name=f"Course {index}",
+                    course_description="Written by bench/search_credentials.py.",
+                ),
+            ).id
+            for index in range(group_count)
+        ]
+    rows = random.Random(7)
+    encoded_ids: set[str] = set()
+    started = time.perf_counter()
+    for first in range(0, count, INSERT_BATCH):
+        batch = []
+        for index in range(first, min(first + INSERT_BATCH, count)):
+            encoded_id = new_encoded_id()
+            while encoded_id in encoded_ids:
+                encoded_id = new_encoded_id()
+            encoded_ids.add(encoded_id)
+            issued_on = FIRST_ISSUE_DATE + timedelta(days=rows.randrange(ISSUE_DAYS))
+            now = datetime.now(UTC)
+            batch.append(
+                {
+                    "uuid": uuid.uuid4(),
+                    "created_at": now,
+                    "updated_at": now,
+                    "organization_id": organization.id,
+                    "department_id": department_id,
+                    "achievement_id": group_ids[index % group_count],
+                    "encoded_id": encoded_id,
+                    "license_id": None,
+                    "duplicate_key": None,
+                    "recipient_name": f"Learner {index}",
+                    "recipient_email": f"learner-{index}@example.com",
+                    "recipient_email_normalized": f"learner-{index}@example.com",
+                    "recipient_external_id": f"R-{index}",
+                    "name": "Benchmark course",
+                    "description": "Written by bench/search_credentials.py.",
+                    "issued_on": issued_on,
+                    "expired_on": issued_on + timedelta(days=3 * 365) if index % 3 else None,
+                    "complete": True,
+                    "approve": True,
+                    "private": False,
+                    "allow_supplemental_evidence": True,
+                    "allow_supplemental_references": True,
+                }
+            )
+        with database.transaction() as session:
+            session.execute(insert(Credential.__table__), batch)
+    log(f"{count} credentials written in {time.perf_counter() - started:.1f} s")
+    if not database.is_sqlite:
+        # What autovacuum does shortly after a load this size; SQLite runs as deployed.
+        with database.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                text("VACUUM ANALYZE credentials")
+            )
+    return group_ids
+
+
+def filtered_page(group_ids: list[int], index: int) -> dict[str, Any]:
+    start = FIRST_ISSUE_DATE + timedelta(days=(index * 37) % (ISSUE_DAYS - RANGE_DAYS))
+    return {
+        "query": {
+            "group.id": group_ids[index % len(group_ids)],
+            "issued_on[gte]": start.isoformat(),
+            "issued_on[lt]": (start + timedelta(days=RANGE_DAYS)).isoformat(),
+        },
+        "sort": {"issued_on": "desc"},
+        "page": {"from": 0, "size": 50},
+    }
+
+
+def search(client: httpx.Client, body: dict[str, Any]) -> tuple[dict[str, Any], float]:
+    started = time.perf_counter()
+    response = client.post("/v2/credentials/search", json=body)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:500]}")
+    return response.json(), elapsed
+
+
+def time_filtered_pages(
+    client: httpx.Client, group_ids: list[int], samples: int
+) -> tuple[list[float], float]:
+    """Latencies of the measured requests, and the mean number of rows each one matched."""
+    for index in range(WARMUP_REQUESTS):
+        search(client, filtered_page(group_ids, index))
+    latencies, matched = [], []
+    for index in range(samples):
+        body, elapsed = search(client, filtered_page(group_ids, WARMUP_REQUESTS + index))
+        latencies.append(elapsed)
+        matched.append(body["meta"]["count"])
+    return latencies, statistics.fmean(matched)
+
+
+def walk(client: httpx.Client, size: int) -> tuple[int, int, float, list[float]]:
+    """Rows seen, distinct ids, seconds and page latencies of a cursor walk through all."""
+    seen: list[int] = []
+    latencies = []
+    page: dict[str, Any] = {"size": size}
+    started = time.perf_counter()
+    while True:
+        body, elapsed = search(client, {"query": {}, "page": page})
+        latencies.append(elapsed)
+        seen.extend(item["id"] for item in body["credentials"])
+        cursor = body["meta"]["cursor"]
+        if cursor is None:
+            break
+        page = {"cursor": cursor, "size": size}
+    return len(seen), len(set(seen)), time.perf_counter() - started, latencies
+
+
+def benchmark(args: argparse.Namespace) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
+        env = server_environment(Path(data_dir), args.database_url)
+        api_key = create_api_key(env)  # also applies the migrations
+        settings = Settings(data_dir=Path(data_dir), database_url=args.database_url)
+        database = Database(settings.resolved_database_url)
+        try:
+            group_ids = fill(database, args.count, args.groups)
+        finally:
+            database.dispose()
+        port = free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        server = start_server(env, port, workers=1)
+        try:
+            wait_until_healthy(base_url, server)
+            with httpx.Client(
+                base_url=base_url,
+                headers={"Authorization": f"Token token={api_key}"},
+                timeout=REQUEST_TIMEOUT_SECONDS,
+            ) as client:
+                log(f"timing {args.samples} filtered, sorted pages")
+                latencies, matched = time_filtered_pages(client, group_ids, args.samples)
+                log(f"walking all {args.count} credentials, {args.walk_size} a page")
+                rows, distinct, seconds, page_latencies = walk(client, args.walk_size)
+        finally:
+            stop_server(server)
+    p50, p99 = percentiles_ms(latencies)
+    walk_p50, walk_p99 = percentiles_ms(page_latencies)
+    return {
+        "benchmark": BENCHMARK,
+        "database": database_label(args.database_url),
+        "credentials": args.count,
+        "groups": args.groups,
+        "filtered_page": {
+            "samples": args.samples,
+            "page_size": 50,
+            "mean_matches": round(matched, 1),
+            "p50_ms": round(p50, 2),
+            "p99_ms": round(p99, 2),
+        },
+        "cursor_walk": {
+            "page_size": args.walk_size,
+            "rows": rows,
+            "distinct_rows": distinct,
+            "seconds": round(seconds, 3),
+            "rows_per_second": round(rows / seconds, 1),
+            "page_p50_ms": round(walk_p50, 2),
+            "page_p99_ms": round(walk_p99, 2),
+        },
+        "errors": 0 if rows == distinct == args.count else 1,
+    }
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, sigterm_as_ctrl_c)
+    args = parse_args()
+    try:
+        result = benchmark(args)
+    except KeyboardInterrupt:
+        log("interrupted")
+        return 130
+    except (RuntimeError, httpx.HTTPError) as error:
+        log(f"error: {error}")
+        return 1
+    print(json.dumps(result), flush=True)
+    if result["errors"]:
+        log("the cursor walk did not see every credential exactly once")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

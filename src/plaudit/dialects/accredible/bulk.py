@@ -1,0 +1,160 @@
+"""Bulk issuance: `/v1/credentials/bulk_create` (all or nothing, up to 100) and
+`/v2/credentials/bulk_create` (each item alone, up to 30, 200/207/422)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from sqlalchemy.orm import Session
+
+from plaudit.dialects.accredible import mapping
+from plaudit.dialects.accredible.auth import ApiKey, authorize
+from plaudit.dialects.accredible.errors import (
+    FIXED_MESSAGES,
+    AccredibleRoute,
+    validation_fields,
+    wire_fields,
+)
+from plaudit.dialects.accredible.schemas import BulkBody, CredentialIn
+from plaudit.domain.credentials import CredentialFields
+from plaudit.domain.errors import DomainError, Invalid
+from plaudit.http.deps import AppSettings, DbWork
+from plaudit.services import bulk_issue, organizations
+from plaudit.services.bulk_issue import ItemOutcome
+from plaudit.store.tables import Organization
+
+router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
+
+V1_LIMIT = 100
+V2_LIMIT = 30
+INSUFFICIENT_CREDITS = {
+    "code": "insufficient_credits",
+    "message": "The credential was created but not published.",
+}
+
+
+def read_items(raw_items: list[Any]) -> list[CredentialFields | DomainError]:
+    """Each item read on its own; one that cannot be read becomes its error."""
+    items: list[CredentialFields | DomainError] = []
+    for raw in raw_items:
+        if isinstance(raw, dict) and isinstance(raw.get("credential"), dict):
+            raw = raw["credential"]
+        try:
+            items.append(mapping.credential_fields(CredentialIn.model_validate(raw)))
+        except ValidationError as error:
+            items.append(Invalid(fields=validation_fields(error.errors())))
+        except DomainError as error:
+            items.append(error)
+    return items
+
+
+def _check_count(count: int, limit: int) -> None:
+    if count == 0:
+        raise Invalid(fields={"credentials": ["can't be blank"]})
+    if count > limit:
+        raise Invalid(fields={"credentials": [f"is too long (maximum is {limit} credentials)"]})
+
+
+@router.post("/v1/credentials/bulk_create", summary="Bulk Create credentials (v1)")
+async def bulk_create_v1(
+    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings
+) -> list[dict[str, Any]]:
+    items = read_items(body.credentials)
+
+    def run(session: Session) -> list[dict[str, Any]]:
+        scope = authorize(session, key)
+        _check_count(len(items), V1_LIMIT)
+        issued = bulk_issue.issue_all(session, scope, items, today=datetime.now(UTC).date())
+        issuer = organizations.get_organization(session, scope.organization_id)
+        response = [
+            {"credential": _credential(item.credential, issuer, settings.public_base_url)}
+            for item in issued
+        ]
+        session.commit()
+        return response
+
+    return await work(run)
+
+
+@router.post("/v2/credentials/bulk_create", summary="Bulk Create Credentials (v2)")
+async def bulk_create_v2(
+    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings
+) -> JSONResponse:
+    items = read_items(body.credentials)
+
+    def run(session: Session) -> JSONResponse:
+        scope = authorize(session, key)
+        _check_count(len(items), V2_LIMIT)
+        outcomes = bulk_issue.issue_each(session, scope, items, today=datetime.now(UTC).date())
+        issuer = organizations.get_organization(session, scope.organization_id)
+        results = [_result(outcome, issuer, settings.public_base_url) for outcome in outcomes]
+        session.commit()
+        return JSONResponse({"results": results}, status_code=_status(outcomes))
+
+    return await work(run)
+
+
+def _status(outcomes: list[ItemOutcome]) -> int:
+    if all(o.issued and not o.issued.unpublished_for_credits for o in outcomes):
+        return 200
+    if not any(o.issued for o in outcomes):
+        return 422
+    return 207
+
+
+def _result(outcome: ItemOutcome, issuer: Organization, base_url: str) -> dict[str, Any]:
+    """One v2 result. The error object is given under `errors` (as the operation's schema names
+    it) and `error` (as the API overview names it), so clients written to either read it."""
+    result: dict[str, Any] = {}
+    error: dict[str, Any] | None = None
+    if outcome.issued is not None:
+        result["credential"] = _credential(outcome.issued.credential, issuer, base_url)
+        if outcome.issued.unpublished_for_credits:
+            error = dict(INSUFFICIENT_CREDITS)
+    if outcome.error is not None:
+        error = _invalid(outcome.error)
+    if error is not None:
+        result["errors"] = error
+        result["error"] = error
+    return result
+
+
+def _invalid(error: DomainError) -> dict[str, Any]:
+    details = []
+    if isinstance(error, Invalid):
+        fixed = FIXED_MESSAGES.get(error.code)
+        for name, reasons in wire_fields(error.fields).items():
+            for reason in reasons:
+                message = fixed or reason
+                details.append(
+                    {"property": name, "reason": _reason_code(reason), "message": message}
+                )
+    else:
+        details.append({"property": "credential", "reason": "invalid", "message": str(error)})
+    return {
+        "code": "credential_invalid",
+        "message": "The credential is not valid",
+        "details": details,
+    }
+
+
+def _reason_code(reason: str) -> str:
+    """Accredible's short reason (`blank`, `taken`, ...) for one of our reason texts."""
+    for start, code in (
+        ("can't be blank", "blank"),
+        ("has already", "taken"),
+        ("is too long", "too_long"),
+        ("is out of range", "out_of_range"),
+        ("is not a valid date", "invalid_date"),
+        ("must be one of", "inclusion"),
+        ("is not included", "inclusion"),
+    ):
+        if reason.startswith(start):
+            return code
+    return "invalid"
+
+
+def _credential(credential: Any, issuer: Organization, base_url: str) -> dict[str, Any]:
+    return mapping.credential_out(credential, issuer, base_url, id_as_string=False)

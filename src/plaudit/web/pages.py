@@ -1,0 +1,114 @@
+"""Server-rendered pages: templates (autoescaped), the headers every page carries, and every
+error of a page route rendered as a page of its own."""
+
+import logging
+from collections.abc import Callable, Coroutine
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse
+from fastapi.routing import APIRoute
+from fastapi.templating import Jinja2Templates
+
+from plaudit.domain.errors import DomainError, NotFound, RateLimited, Unauthenticated
+from plaudit.domain.sso import LinkUnusable
+from plaudit.http.rate_limit import limits_of
+
+logger = logging.getLogger("plaudit.web")
+TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _headers(embed: bool) -> dict[str, str]:
+    """Pages show one recipient's data: never cached, never framed unless meant to be embedded."""
+    ancestors = "*" if embed else "'none'"
+    headers = {
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+        f"img-src 'self' https: data:; base-uri 'none'; form-action 'none'; "
+        f"frame-ancestors {ancestors}",
+    }
+    if not embed:
+        headers["X-Frame-Options"] = "DENY"
+    return headers
+
+
+def page(
+    request: Request,
+    template: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    embed: bool = False,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    response = TEMPLATES.TemplateResponse(
+        request, template, {"embed": embed, **context}, status_code=status_code
+    )
+    response.headers.update({**_headers(embed), **(headers or {})})
+    return response
+
+
+def message_page(
+    request: Request,
+    status_code: int,
+    title: str,
+    text: str,
+    *,
+    return_url: str | None = None,
+    headers: dict[str, str] | None = None,
+) -> HTMLResponse:
+    context = {"title": title, "text": text, "return_url": return_url}
+    return page(request, "message.html", context, status_code=status_code, headers=headers)
+
+
+def error_page(request: Request, error: DomainError) -> HTMLResponse:
+    if isinstance(error, LinkUnusable):
+        title = (
+            "This sign-in link has already been used"
+            if error.reason == "used"
+            else "This sign-in link has expired"
+        )
+        text = "Each link signs you in once, for a limited time. Ask for a new one."
+        return message_page(request, 410, title, text, return_url=error.return_url)
+    if isinstance(error, NotFound) and error.entity == "sso code":
+        text = "Check that you copied the whole link, or ask for a new one."
+        return message_page(request, 404, "This sign-in link is not valid", text)
+    if isinstance(error, NotFound):
+        return message_page(request, 404, "Not found", "There is nothing at this address.")
+    if isinstance(error, Unauthenticated):
+        text = "Open the sign-in link that your organization gave you to see your credentials."
+        return message_page(request, 401, "You are not signed in", text)
+    if isinstance(error, RateLimited):
+        text = f"Too many requests. Try again in {error.retry_after} seconds."
+        headers = {"Retry-After": str(error.retry_after)}
+        return message_page(request, 429, "Slow down", text, headers=headers)
+    return message_page(request, 400, "Bad request", "This request cannot be served.")
+
+
+class WebRoute(APIRoute):
+    """Counts every page request against the rate limits and renders every error as a page."""
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            try:
+                await limits_of(request).admit(request)
+                return await handler(request)
+            except DomainError as error:
+                return error_page(request, error)
+            except RequestValidationError:
+                return message_page(request, 400, "Bad request", "This address is not valid.")
+            except Exception:
+                logger.exception(
+                    "web.unhandled_error",
+                    extra={"fields": {"request_id": request.state.request_id}},
+                )
+                text = "Something went wrong on our side. Please try again later."
+                return message_page(request, 500, "Server error", text)
+
+        return route
