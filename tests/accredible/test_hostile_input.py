@@ -138,3 +138,13 @@ def test_empty_body_is_422(api: httpx.Client) -> None:
     response = api.post("/v1/credentials")
     assert response.status_code == 422
     assert response.json() == {"errors": {"body": ["can't be blank"]}}
+
+
+def test_malformed_json_under_a_form_content_type_is_400(api: httpx.Client) -> None:
+    response = api.post(
+        "/v1/credentials",
+        content=b"{not json",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
+    assert response.json() == {"errors": "Request body is not valid JSON"}
