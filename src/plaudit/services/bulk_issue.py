@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain.credentials import CredentialFields
 from plaudit.domain.errors import DomainError, Invalid
 from plaudit.domain.scope import Scope
-from plaudit.services import credentials
+from plaudit.services import credentials, organizations
 from plaudit.services.credentials import AchievementCache, Issued
 
 
@@ -31,6 +31,9 @@ def issue_each(
     """Every item stands alone: a refused item is rolled back to its savepoint and the others go
     on. Items that could not even be read arrive as their error."""
     cache: AchievementCache = {}
+    # Held for the whole request: the session's identity map keeps unchanged rows only weakly,
+    # and each item's credit check would otherwise load the organization again.
+    _organization = organizations.get_organization(session, scope.organization_id)
     outcomes = []
     for item in items:
         if isinstance(item, DomainError):

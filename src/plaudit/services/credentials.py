@@ -4,7 +4,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, exists, or_, select
+from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -233,6 +233,18 @@ def _set_license_id(
     credential.license_id = license_id
 
 
+# Built once: bulk issuance runs this check for every item.
+_TAKEN_DUPLICATE_KEY = (
+    select(Credential.id)
+    .where(
+        Credential.achievement_id == bindparam("achievement_id"),
+        Credential.duplicate_key == bindparam("key"),
+        Credential.id != bindparam("own_id"),
+    )
+    .limit(1)
+)
+
+
 def _check_duplicate(session: Session, credential: Credential) -> None:
     """One credential per email and achievement, unless the achievement allows duplicates."""
     credential.duplicate_key = rules.duplicate_key(
@@ -240,14 +252,13 @@ def _check_duplicate(session: Session, credential: Credential) -> None:
     )
     if credential.duplicate_key is None:
         return
-    query = exists().where(
-        Credential.achievement_id == credential.achievement_id,
-        Credential.duplicate_key == credential.duplicate_key,
-    )
-    if credential.id is not None:
-        query = query.where(Credential.id != credential.id)
+    parameters = {
+        "achievement_id": credential.achievement_id,
+        "key": credential.duplicate_key,
+        "own_id": credential.id or 0,
+    }
     with session.no_autoflush:
-        if session.scalar(select(query)):
+        if session.scalar(_TAKEN_DUPLICATE_KEY, parameters) is not None:
             raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]})
 
 
