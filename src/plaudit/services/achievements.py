@@ -14,7 +14,7 @@ from plaudit.domain.achievements import AchievementFields, AchievementSearch
 from plaudit.domain.errors import Conflict, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank
-from plaudit.services import organizations, skill_categories, visible
+from plaudit.services import departments, organizations, skill_categories, visible
 from plaudit.services.pages import Page, fetch_page
 from plaudit.store.group_tables import Collection
 from plaudit.store.tables import Achievement, Credential, Design
@@ -207,12 +207,7 @@ def _department_for(session: Session, scope: Scope, department_id: int | None) -
         if scope.department_id is not None:
             return scope.department_id
         return organizations.default_department(session, scope.organization_id).id
-    try:
-        if not limits.is_storable_id(department_id):
-            raise NotFound("department")
-        return organizations.department_in_scope(session, scope, department_id).id
-    except NotFound:
-        raise Invalid(fields={"department_id": ["is invalid"]}) from None
+    return departments.resolve(session, scope, department_id, "department_id").id
 
 
 def _check_designs(session: Session, scope: Scope, values: dict, department_id: int) -> None:
