@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -324,11 +324,12 @@ def sigterm_as_ctrl_c(_signum: int, _frame: object) -> None:
     signal.raise_signal(signal.SIGINT)
 
 
-def main() -> int:
+def run(measure: Callable[[], dict[str, Any]], failure: str) -> int:
+    """Run a benchmark as a command: its JSON line on stdout, `failure` logged and exit status 1
+    when its result counts errors, 130 on Ctrl-C or SIGTERM."""
     signal.signal(signal.SIGTERM, sigterm_as_ctrl_c)
-    args = parse_args()
     try:
-        result = benchmark(args)
+        result = measure()
     except KeyboardInterrupt:
         log("interrupted")
         return 130
@@ -337,9 +338,14 @@ def main() -> int:
         return 1
     print(json.dumps(result), flush=True)
     if result["errors"]:
-        log(f"{result['errors']} request(s) failed")
+        log(failure)
         return 1
     return 0
+
+
+def main() -> int:
+    args = parse_args()
+    return run(lambda: benchmark(args), "some requests failed")
 
 
 if __name__ == "__main__":

@@ -20,9 +20,7 @@ non-zero if any request failed or the walk did not see every credential exactly 
 """
 
 import argparse
-import json
 import random
-import signal
 import statistics
 import sys
 import tempfile
@@ -41,8 +39,8 @@ from issue_credentials import (
     free_port,
     log,
     percentiles_ms,
+    run,
     server_environment,
-    sigterm_as_ctrl_c,
     start_server,
     stop_server,
     wait_until_healthy,
@@ -257,21 +255,8 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, sigterm_as_ctrl_c)
     args = parse_args()
-    try:
-        result = benchmark(args)
-    except KeyboardInterrupt:
-        log("interrupted")
-        return 130
-    except (RuntimeError, httpx.HTTPError) as error:
-        log(f"error: {error}")
-        return 1
-    print(json.dumps(result), flush=True)
-    if result["errors"]:
-        log("the cursor walk did not see every credential exactly once")
-        return 1
-    return 0
+    return run(lambda: benchmark(args), "the cursor walk did not see every credential exactly once")
 
 
 if __name__ == "__main__":

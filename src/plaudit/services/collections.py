@@ -18,7 +18,7 @@ from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import UNSET, Maybe
 from plaudit.services import visible
-from plaudit.services.pages import fetch_page
+from plaudit.services.pages import Page, fetch_page
 from plaudit.store.group_tables import Collection, achievement_collections
 from plaudit.store.tables import Achievement
 
@@ -29,14 +29,6 @@ class CollectionView:
 
     collection: Collection
     achievement_ids: list[int]
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[CollectionView]
-    page: int
-    page_size: int
-    total_count: int
 
 
 def get(session: Session, scope: Scope, collection_id: int) -> Collection:
@@ -94,7 +86,7 @@ def delete(session: Session, scope: Scope, collection_id: int) -> CollectionView
 
 def search(
     session: Session, scope: Scope, filters: CollectionSearch, *, page: int, page_size: int
-) -> Page:
+) -> Page[CollectionView]:
     rules.validate_search(filters)
     query = visible.collections(scope)
     if filters.ids:

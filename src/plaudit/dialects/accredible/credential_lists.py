@@ -7,7 +7,6 @@ writing session would queue behind every writer).
 """
 
 import json
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -59,7 +58,7 @@ async def search_v1(key: ApiKey, work: ReadWork, settings: AppSettings, body: Ra
         query, paging = credential_queries.v1_search(_json(body))
         return _v1_page(session, scope, query, paging, settings.public_base_url)
 
-    return await _search(work, run)
+    return JSONResponse(await work(run))
 
 
 @router.post("/v2/credentials/search", summary="Search for Credentials (v2)", response_model=None)
@@ -84,7 +83,7 @@ async def search_v2(key: ApiKey, work: ReadWork, settings: AppSettings, body: Ra
             },
         }
 
-    return await _search(work, run)
+    return JSONResponse(await work(run))
 
 
 def _v1_page(
@@ -101,15 +100,6 @@ def _v1_page(
         ],
         "meta": page_meta(paging, page.total_count),
     }
-
-
-async def _search(work: Work, run: Callable[[Session], Json]) -> Response:
-    """Runs a search; a query it cannot run is Accredible's 400 `invalid_search_query`."""
-    try:
-        return JSONResponse(await work(run))
-    except InvalidQuery as error:
-        body = {"code": 400, "message": error.message, "status": "invalid_search_query"}
-        return JSONResponse({**body, "errors": {}}, status_code=400)
 
 
 def _json(body: bytes) -> Any:

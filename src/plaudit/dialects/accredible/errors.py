@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.accredible.auth import presented_key
+from plaudit.domain.credential_search import InvalidQuery
 from plaudit.domain.errors import (
     Conflict,
     DomainError,
@@ -59,6 +60,9 @@ def error_response(error: DomainError) -> Response:
         )
     if isinstance(error, NotFound):
         return JSONResponse({"errors": "Doesn't exist"}, status_code=404)
+    if isinstance(error, InvalidQuery):
+        body = {"code": 400, "message": error.message, "status": "invalid_search_query"}
+        return JSONResponse({**body, "errors": {}}, status_code=400)
     if isinstance(error, RateLimited):
         return JSONResponse(
             {"errors": f"Rate limit exceeded. Try again in {error.retry_after} seconds."},
