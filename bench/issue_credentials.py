@@ -10,6 +10,11 @@ Run it from the project root:
 
     .venv/bin/python bench/issue_credentials.py --count 2000 --concurrency 8
     .venv/bin/python bench/issue_credentials.py --count 20000 --batch 100 --concurrency 4
+    .venv/bin/python bench/issue_credentials.py --count 5000 --batch 100 --signing compare
+
+Credentials are signed at issuance (Open Badges 3.0, both proof formats) unless
+`--signing off`; `--signing compare` runs the benchmark with signing, then without, and prints
+one line with both throughputs and their ratio.
 
 stdout gets exactly one line of JSON with the results; progress and errors go to stderr.
 The exit status is non-zero if any request failed (non-200 answer or transport error); the
@@ -68,6 +73,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--database-url", default=None, help="SQLAlchemy URL; default: SQLite in a temp dir."
     )
+    parser.add_argument(
+        "--signing",
+        choices=("on", "off", "compare"),
+        default="on",
+        help="Sign at issuance (PLAUDIT_SIGN_AT_ISSUANCE); compare: run both, print the ratio.",
+    )
     args = parser.parse_args()
     for name in ("count", "concurrency", "workers"):
         if getattr(args, name) < 1:
@@ -94,8 +105,11 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def server_environment(data_dir: Path, database_url: str | None) -> dict[str, str]:
+def server_environment(
+    data_dir: Path, database_url: str | None, signing: bool = True
+) -> dict[str, str]:
     env = dict(os.environ)
+    env["PLAUDIT_SIGN_AT_ISSUANCE"] = "true" if signing else "false"
     env["PLAUDIT_DATA_DIR"] = str(data_dir)
     env["PLAUDIT_LOG_LEVEL"] = "warning"
     # One client IP sends more than the per-IP limit allows: measure issuance, not the limiter.
@@ -292,6 +306,7 @@ def summary(
         "concurrency": args.concurrency,
         "workers": args.workers,
         "batch": args.batch,
+        "signing": args.signing != "off",
         "seconds": round(seconds, 3),
         "credentials_per_second": round(measured.credentials / seconds, 1),
         "p50_ms": round(p50, 2),
@@ -303,7 +318,7 @@ def summary(
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     """Set up a server in a temporary directory, load it, and always tear it down."""
     with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
+        env = server_environment(Path(data_dir), args.database_url, args.signing != "off")
         api_key = create_api_key(env)
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
@@ -343,9 +358,28 @@ def run(measure: Callable[[], dict[str, Any]], failure: str) -> int:
     return 0
 
 
+def compare_signing(args: argparse.Namespace) -> dict[str, Any]:
+    """The same run with signing at issuance and without: both throughputs and their ratio."""
+    signed = benchmark(argparse.Namespace(**{**vars(args), "signing": "on"}))
+    unsigned = benchmark(argparse.Namespace(**{**vars(args), "signing": "off"}))
+    with_signing = signed["credentials_per_second"]
+    without = unsigned["credentials_per_second"]
+    return {
+        **{key: value for key, value in signed.items() if key not in ("signing", "errors")},
+        "benchmark": f"{signed['benchmark']}_signing_ratio",
+        "credentials_per_second": with_signing,
+        "credentials_per_second_without_signing": without,
+        "p50_ms_without_signing": unsigned["p50_ms"],
+        "p99_ms_without_signing": unsigned["p99_ms"],
+        "signing_throughput_ratio": round(with_signing / without, 3) if without else None,
+        "errors": signed["errors"] + unsigned["errors"],
+    }
+
+
 def main() -> int:
     args = parse_args()
-    return run(lambda: benchmark(args), "some requests failed")
+    measure = compare_signing if args.signing == "compare" else benchmark
+    return run(lambda: measure(args), "some requests failed")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ from plaudit.http.health import router as health_router
 from plaudit.http.rate_limit import RateLimits
 from plaudit.http.request_log import RequestLogMiddleware, configure_logging
 from plaudit.jobs.in_process import worker_lifespan
-from plaudit.server_secret import server_secret
+from plaudit.openbadges.hosted import router as ob2_hosted_router
+from plaudit.server_secret import refuse_insecure_secret, server_secret
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.web.router import router as web_router
@@ -17,6 +18,7 @@ from plaudit.web.router import router as web_router
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
     settings = settings or get_settings()
+    refuse_insecure_secret(settings)
     configure_logging(settings.log_level)
     app = FastAPI(
         title="Plaudit",
@@ -38,5 +40,6 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     mount_docs(app)
     app.include_router(health_router)
     app.include_router(accredible_router)
+    app.include_router(ob2_hosted_router)
     app.include_router(web_router)
     return app

@@ -1,6 +1,8 @@
 """The `plaudit` command."""
 
 import json
+import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -9,7 +11,10 @@ import uvicorn
 from plaudit.domain.errors import Invalid
 from plaudit.http.request_log import configure_logging
 from plaudit.jobs.worker import Worker, run_until_signalled
-from plaudit.services import api_keys, credits, organizations
+from plaudit.openbadges import did, keys
+from plaudit.server_secret import InsecureSecret, refuse_insecure_secret, server_secret
+from plaudit.services import api_keys, credits, organizations, verification
+from plaudit.services.signing import Signer
 from plaudit.settings import get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
@@ -21,6 +26,8 @@ credits_app = typer.Typer(help="Issuance credits.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
 app.add_typer(credits_app, name="credits")
+signing_app = typer.Typer(help="Organizations' signing keys and DIDs.", no_args_is_help=True)
+app.add_typer(signing_app, name="signing")
 
 
 def _database() -> Database:
@@ -47,6 +54,11 @@ def serve(
 ) -> None:
     """Apply migrations, then serve the API."""
     settings = get_settings()
+    try:
+        refuse_insecure_secret(settings)
+    except InsecureSecret as error:
+        typer.echo(f"plaudit serve: {error}", err=True)
+        raise typer.Exit(1) from None
     _database().dispose()
     uvicorn.run(
         "plaudit.app:create_app",
@@ -70,6 +82,7 @@ def init(
     database = _database()
     with database.transaction() as session:
         organization, created = organizations.ensure_organization(session, settings.demo_org_name)
+        keys.ensure_key(session, organization, server_secret(settings))  # its signing key
         issued = api_keys.create_key(session, organization.id, label="plaudit init")
         result = {
             "organization_id": organization.id,
@@ -176,6 +189,86 @@ def worker() -> None:
     database = _database()
     run_until_signalled(Worker(database, settings))
     database.dispose()
+
+
+@app.command()
+def verify(
+    file: Annotated[
+        str,
+        typer.Argument(help="A credential (.json, .jwt) or baked badge (.png, .svg); - for stdin."),
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Verify a credential: proof, issuer key, status, validity dates, schema. Exit code 0 when
+    it is valid, 1 when it is not. Only this server's issuers and did:key resolve; nothing is
+    fetched."""
+    try:
+        data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
+    except OSError as error:
+        raise typer.BadParameter(f"cannot read {file}: {error.strerror}") from None
+    settings = get_settings()
+    signer = Signer(settings.public_base_url, server_secret(settings))
+    database = _database()
+    with database.writing_session() as session:
+        result = verification.verify_bytes(session, signer, data, may_sign=True).as_json()
+        session.commit()  # keeps a status list it had to sign again
+    database.dispose()
+    if as_json:
+        typer.echo(json.dumps(result, indent=2))
+    else:
+        typer.echo("VALID" if result["valid"] else "NOT VALID")
+        for error in result["errors"] if not result["checks"] else []:
+            typer.echo(f"  {error}")
+        for check in result["checks"]:
+            typer.echo(f"  {check['outcome']:<8} {check['name']:<9} {check['reason']}")
+    raise typer.Exit(0 if result["valid"] else 1)
+
+
+@signing_app.command("show")
+def signing_show(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
+    """Print the organization's DID and its keys (active first), making its first key if none."""
+    settings = get_settings()
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        organization = organizations.get_organization(session, organization_id)
+        keys.ensure_key(session, organization, server_secret(settings))
+        published = keys.published_keys(session, organization_id)
+        typer.echo(did.issuer_did(settings.public_base_url, organization, published[0]))
+        for row in published:
+            state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "active"
+            typer.echo(f"  key {row.sequence}  {keys.multikey(row)}  {state}")
+
+
+@signing_app.command("rotate")
+def signing_rotate(
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """Make a new signing key; older keys are retired but stay published, so what they signed
+    still verifies. Credentials are signed again with the new key when next asked for."""
+    settings = get_settings()
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        organization = organizations.get_organization(session, organization_id)
+        row = keys.rotate(session, organization, server_secret(settings))
+        typer.echo(f"Key {row.sequence} is now active: {keys.multikey(row)}")
+
+
+@signing_app.command("did-method")
+def signing_did_method(
+    method: Annotated[str, typer.Argument(help="web (default) or key.")],
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """How the organization's credentials name their issuer: did:web, or the active key's
+    did:key (which changes when the key rotates)."""
+    if method not in did.METHODS:
+        raise typer.BadParameter("web or key")
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        organizations.get_organization(session, organization_id).did_method = method
+    typer.echo(f"Organization {organization_id} now signs as did:{method}.")
 
 
 @db_app.command("upgrade")

@@ -44,3 +44,35 @@ def _publish(path: Path, value: str) -> None:
         pass
     finally:
         draft.unlink(missing_ok=True)
+
+
+class InsecureSecret(RuntimeError):
+    """Production mode without a secret fit to protect signing keys."""
+
+
+_PLACEHOLDER_WORDS = ("change", "replace", "placeholder", "example", "dummy", "insecure", "your")
+_MIN_DISTINCT_CHARACTERS = 10
+
+
+def refuse_insecure_secret(settings: Settings) -> None:
+    """In production (`PLAUDIT_ENV=production`), the secret must be set, and not a placeholder:
+    it encrypts every organization's signing keys, and a generated one lives on one host only."""
+    if settings.env != "production":
+        return
+    if settings.secret_key is None:
+        raise InsecureSecret(
+            "PLAUDIT_ENV=production needs PLAUDIT_SECRET_KEY: a secret generated into the data "
+            "directory would protect the signing keys with a file on one host. Set it to at "
+            "least 32 random characters, e.g. `python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(48))'`."
+        )
+    value = settings.secret_key.get_secret_value()
+    lowered = value.lower()
+    if (
+        any(word in lowered for word in _PLACEHOLDER_WORDS)
+        or len(set(value)) < _MIN_DISTINCT_CHARACTERS
+    ):
+        raise InsecureSecret(
+            "PLAUDIT_SECRET_KEY looks like a placeholder; PLAUDIT_ENV=production needs a random "
+            "secret of at least 32 characters."
+        )

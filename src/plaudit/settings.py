@@ -2,6 +2,7 @@
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from limits import parse as parse_rate
 from pydantic import Field, SecretStr, field_validator
@@ -70,6 +71,18 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = Field(
         default=86400, gt=0, description="How long a recipient stays signed in after an SSO link."
     )
+    designer_token_ttl_seconds: int = Field(
+        default=3600,
+        gt=0,
+        description="How long a token from `POST /v1/designers/.../initialize` opens the "
+        "design editor.",
+    )
+    pdf_bundle_sync_max: int = Field(
+        default=50,
+        ge=0,
+        description="Most credentials `POST /v1/credentials/generate_pdf` renders while the "
+        "client waits; larger requests run as a background job.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis URL (redis:// or rediss://) for rate-limit counters shared by every "
@@ -92,6 +105,16 @@ class Settings(BaseSettings):
         default="",
         description="Comma-separated IPs or networks of reverse proxies whose X-Forwarded-For "
         "names the client; empty: the peer address is the client.",
+    )
+    env: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start without a real PLAUDIT_SECRET_KEY (it "
+        "encrypts the organizations' signing keys).",
+    )
+    sign_at_issuance: bool = Field(
+        default=True,
+        description="Sign each published credential (Open Badges 3.0, both proof formats) in "
+        "the transaction that issues it; false: sign when first asked for.",
     )
 
     @property

@@ -69,4 +69,17 @@ def test_generated_requests(case: Any, live_server: LiveServer, tenant: Tenant) 
 
 def test_the_implemented_operations_are_checked() -> None:
     assert {("POST", "/v1/credentials"), ("GET", "/v1/issuer/all_groups")} <= implemented()
+    designs = {
+        ("POST", "/v1/designs"),
+        ("GET", "/v1/designs"),
+        ("POST", "/v1/designs/search"),
+        ("GET", "/v1/designs/{}"),
+        ("PUT", "/v1/designs/{}"),
+        ("DELETE", "/v1/designs/{}"),
+        ("POST", "/v1/designs/{}/copy"),
+        ("POST", "/v1/designs/{}/preview"),
+        ("POST", "/v1/designers/certificate/initialize"),
+        ("POST", "/v1/designers/badge/initialize"),
+    }
+    assert designs <= implemented()
     assert len(list(schema.get_all_operations())) >= 10

@@ -1,11 +1,13 @@
 """The registry of every job kind Plaudit enqueues (mail and webhooks will join exports)."""
 
-from plaudit.jobs import export_job
+from plaudit.jobs import export_job, pdf_bundle_job, status_expiry_job
 from plaudit.jobs.registry import JobHandler, Registry
-from plaudit.services import data_exports
+from plaudit.services import credential_status, data_exports, pdf_bundles
 
 
 def default_registry() -> Registry:
     registry = Registry()
     registry.register(data_exports.JOB_KIND, JobHandler(export_job.run, export_job.give_up))
+    registry.register(pdf_bundles.JOB_KIND, JobHandler(pdf_bundle_job.run, pdf_bundle_job.give_up))
+    registry.register(credential_status.EXPIRY_JOB, JobHandler(status_expiry_job.run))
     return registry

@@ -4,20 +4,27 @@ from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, String, cast, exists, func, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy import update as sql_update
 from sqlalchemy.orm import Session, selectinload
 
 from plaudit.domain import achievements as rules
 from plaudit.domain import limits
 from plaudit.domain.achievements import AchievementFields, AchievementSearch
-from plaudit.domain.errors import Conflict, Invalid, NotFound
+from plaudit.domain.errors import Conflict, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank
-from plaudit.services import departments, organizations, skill_categories, visible
+from plaudit.services import (
+    departments,
+    designs,
+    meta_data,
+    organizations,
+    skill_categories,
+    visible,
+)
 from plaudit.services.pages import Page, fetch_page
 from plaudit.store.group_tables import Collection
-from plaudit.store.tables import Achievement, Credential, Design
+from plaudit.store.tables import Achievement, Credential
 
 DESIGN_FIELDS = ("certificate_design_id", "badge_design_id", "primary_design_id")
 # What a clone copies from its original before the caller's overrides.
@@ -79,7 +86,7 @@ def create(session: Session, scope: Scope, data: AchievementFields) -> Achieveme
     department_id = _department_for(session, scope, values.pop("department_id", None))
     _check_designs(session, scope, values, department_id)
     achievement = Achievement(organization_id=scope.organization_id, department_id=department_id)
-    _apply_defaults(session, scope, values)
+    _apply_defaults(session, scope, values, department_id)
     _set_relations(session, scope, achievement, values)
     for name, value in values.items():
         setattr(achievement, name, value)
@@ -171,7 +178,7 @@ def search(
     if filters.course_name:
         query = query.where(Achievement.course_name.icontains(filters.course_name, autoescape=True))
     for key, value in (filters.meta_data or {}).items():
-        query = query.where(_meta_data_has(session, key, value))
+        query = query.where(meta_data.has_pair(session, Achievement.meta_data, key, value))
     if filters.updated_from is not None:
         start = datetime.combine(filters.updated_from, time.min, UTC)
         query = query.where(Achievement.updated_at >= start)
@@ -192,16 +199,6 @@ def _page(
     return fetch_page(session, query, page=page, page_size=page_size)
 
 
-def _meta_data_has(session: Session, key: str, value: str) -> ColumnElement[bool]:
-    """`meta_data[key]` equals `value` as text. The pairs are listed with json_each rather than
-    read through a JSON path: SQLite paths cannot quote every key a client may use."""
-    each = "json_each" if session.get_bind().dialect.name == "sqlite" else "json_each_text"
-    pairs = getattr(func, each)(Achievement.meta_data).table_valued("key", "value")
-    return exists(
-        select(1).select_from(pairs).where(pairs.c.key == key, cast(pairs.c.value, String) == value)
-    )
-
-
 def _department_for(session: Session, scope: Scope, department_id: int | None) -> int:
     if department_id is None:
         if scope.department_id is not None:
@@ -211,18 +208,9 @@ def _department_for(session: Session, scope: Scope, department_id: int | None) -
 
 
 def _check_designs(session: Session, scope: Scope, values: dict, department_id: int) -> None:
-    """A group may show the organization's designs and those of its own department."""
     for name in (*DESIGN_FIELDS, "design_id"):
-        design_id = values.get(name)
-        if design_id is None:
-            continue
-        design = session.get(Design, design_id) if limits.is_storable_id(design_id) else None
-        if (
-            design is None
-            or design.organization_id != scope.organization_id
-            or design.department_id not in (None, department_id)
-        ):
-            raise Invalid(fields={name: ["is invalid"]})
+        if values.get(name) is not None:
+            designs.check_group_design(session, scope, name, values[name], department_id)
 
 
 def _set_relations(
@@ -242,18 +230,18 @@ def _set_relations(
         achievement.collections = found
 
 
-def _apply_defaults(session: Session, scope: Scope, values: dict) -> None:
+def _apply_defaults(session: Session, scope: Scope, values: dict, department_id: int) -> None:
     """A new group shows credentials with the organization's default designs."""
     legacy = values.pop("design_id", None)
     if values.get("certificate_design_id") is None:
-        certificate = legacy or _default_design_id(session, scope, "certificate")
+        certificate = legacy or _default_design_id(session, scope, "certificate", department_id)
         values["certificate_design_id"] = certificate
     if values.get("badge_design_id") is None:
-        values["badge_design_id"] = _default_design_id(session, scope, "badge")
+        values["badge_design_id"] = _default_design_id(session, scope, "badge", department_id)
     if values.get("primary_design_id") is None:
         values["primary_design_id"] = values["certificate_design_id"]
 
 
-def _default_design_id(session: Session, scope: Scope, kind: str) -> int | None:
-    design = organizations.default_design(session, scope.organization_id, kind)
+def _default_design_id(session: Session, scope: Scope, kind: str, department_id: int) -> int | None:
+    design = organizations.default_design(session, scope.organization_id, kind, department_id)
     return design.id if design else None

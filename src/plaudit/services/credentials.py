@@ -2,7 +2,7 @@
 
 import secrets
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +19,7 @@ from plaudit.domain.credentials import (
 from plaudit.domain.errors import Duplicate, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
-from plaudit.services import achievements, credits
+from plaudit.services import achievements, credential_status, credits
 from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
 
 AchievementCache = dict[int | str, Achievement]
@@ -120,6 +120,7 @@ def issue(
 
 def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
     credential = get(session, scope, ref)
+    expired_before = credential.expired_on
     rules.check_sizes(data)
     if is_set(data.achievement_ref) and not is_blank(data.achievement_ref):
         _set_achievement(credential, _achievement(session, scope, data.achievement_ref))
@@ -163,11 +164,15 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
     _replace_references(credential, data)
     _check_duplicate(session, credential)
     _flush(session)
+    credential_status.expiry_changed(
+        session, credential, expired_before, today=datetime.now(UTC).date()
+    )
     return credential
 
 
 def delete(session: Session, scope: Scope, ref: str) -> Credential:
     credential = get(session, scope, ref)
+    credential_status.deleted(session, credential)
     session.delete(credential)
     session.flush()
     return credential

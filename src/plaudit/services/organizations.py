@@ -1,14 +1,12 @@
 """Organizations: creation with their default department and designs, and the demo one."""
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound
 from plaudit.domain.scope import Scope
+from plaudit.render.builtin import BUILTIN_DESIGNS
 from plaudit.store.tables import Department, Design, Organization
-
-DEFAULT_CERTIFICATE_DESIGN = "Classic certificate"
-DEFAULT_BADGE_DESIGN = "Classic badge"
 
 
 def create_organization(
@@ -25,13 +23,16 @@ def create_organization(
     session.add(organization)
     session.flush()
     session.add(Department(organization_id=organization.id, name=name, is_default=True))
+    # One organization-wide row per built-in design, the classic ones first: the oldest design
+    # of each kind is the organization's default.
     session.add_all(
-        [
-            Design(
-                organization_id=organization.id, kind="certificate", name=DEFAULT_CERTIFICATE_DESIGN
-            ),
-            Design(organization_id=organization.id, kind="badge", name=DEFAULT_BADGE_DESIGN),
-        ]
+        Design(
+            organization_id=organization.id,
+            kind=builtin.kind,
+            name=builtin.name,
+            builtin_key=builtin.key,
+        )
+        for builtin in BUILTIN_DESIGNS.values()
     )
     session.flush()
     return organization
@@ -82,10 +83,18 @@ def department_in_scope(session: Session, scope: Scope, department_id: int) -> D
     return department
 
 
-def default_design(session: Session, organization_id: int, kind: str) -> Design | None:
+def default_design(
+    session: Session, organization_id: int, kind: str, department_id: int | None = None
+) -> Design | None:
+    """The design of `kind` a new group shows: the organization's oldest organization-wide
+    one, else the oldest of the group's department."""
     return session.scalar(
         select(Design)
-        .where(Design.organization_id == organization_id, Design.kind == kind)
-        .order_by(Design.id)
+        .where(
+            Design.organization_id == organization_id,
+            Design.kind == kind,
+            or_(Design.department_id.is_(None), Design.department_id == department_id),
+        )
+        .order_by(Design.department_id.is_not(None), Design.id)
         .limit(1)
     )

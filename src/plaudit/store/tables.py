@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -70,6 +71,9 @@ class Organization(Row):
     description: Mapped[str | None] = mapped_column(Text)
     language: Mapped[str] = mapped_column(String(8), default="en")
     credits_remaining: Mapped[int | None] = mapped_column(Integer, doc="None means unlimited.")
+    did_method: Mapped[str] = mapped_column(
+        String(8), default="web", doc="How its credentials name their issuer: web or key."
+    )
 
 
 class Department(Row):
@@ -102,6 +106,10 @@ class ApiKey(Row):
 
 
 class Design(Row):
+    """How a certificate or badge looks: an SVG template with merge fields (`{{ recipient.name }}`,
+    `<rect data-merge="qr_code" .../>`), laid out on a paper size. Department NULL means
+    organization-wide (the built-in designs every organization starts with)."""
+
     __tablename__ = "designs"
 
     organization_id: Mapped[int] = org_fk()
@@ -110,6 +118,22 @@ class Design(Row):
     )
     kind: Mapped[str] = mapped_column(String(16), doc="certificate or badge")
     name: Mapped[str] = mapped_column(String(255))
+    content_svg: Mapped[str | None] = mapped_column(
+        Text, doc="The sanitized SVG template; NULL means the built-in template `builtin_key`."
+    )
+    builtin_key: Mapped[str | None] = mapped_column(
+        String(64), doc="Key of plaudit.render.builtin.BUILTIN_DESIGNS this design started from."
+    )
+    orientation: Mapped[str] = mapped_column(
+        String(16), default="landscape", server_default="landscape", doc="landscape or portrait"
+    )
+    size: Mapped[str] = mapped_column(
+        String(16), default="a4", server_default="a4", doc="a4 or us-letter"
+    )
+    background_bleeds: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), doc="Print with a 3 mm bleed."
+    )
+    meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
 
 
 class Achievement(Row):
@@ -270,6 +294,8 @@ from plaudit.store import (  # noqa: E402, F401
     group_tables,
     jobs_tables,
     org_tables,
+    render_tables,
     reporting_tables,
+    signing_tables,
     sso_tables,
 )

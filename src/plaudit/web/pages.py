@@ -12,12 +12,31 @@ from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
 
+from plaudit.domain.credential_state import CredentialDeleted
 from plaudit.domain.errors import DomainError, NotFound, RateLimited, Unauthenticated
 from plaudit.domain.sso import LinkUnusable
 from plaudit.http.rate_limit import limits_of
+from plaudit.web import assets, urls
 
 logger = logging.getLogger("plaudit.web")
-TEMPLATES = Jinja2Templates(directory=Path(__file__).parent / "templates")
+
+
+def _asset_urls(request: Request) -> dict[str, Any]:
+    """`asset("plaudit.css")` in a template: the versioned URL of a file of web/assets.py."""
+    base_url = request.app.state.settings.public_base_url
+
+    def asset(name: str) -> str:
+        found = assets.find(name)
+        if found is None:
+            raise LookupError(f"no asset named {name}")
+        return urls.asset(base_url, name, found.version)
+
+    return {"asset": asset}
+
+
+TEMPLATES = Jinja2Templates(
+    directory=Path(__file__).parent / "templates", context_processors=[_asset_urls]
+)
 
 
 def _headers(embed: bool) -> dict[str, str]:
@@ -27,9 +46,11 @@ def _headers(embed: bool) -> dict[str, str]:
         "Cache-Control": "no-store",
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",
-        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
-        f"img-src 'self' https: data:; base-uri 'none'; form-action 'none'; "
-        f"frame-ancestors {ancestors}",
+        # Scripts, styles and fonts only from Plaudit's own files (web/assets.py): no inline
+        # code at all. Images may come from issuers' https sites (logos, evidence previews).
+        "Content-Security-Policy": "default-src 'none'; script-src 'self'; style-src 'self'; "
+        "font-src 'self'; connect-src 'self'; img-src 'self' https: data:; base-uri 'none'; "
+        f"form-action 'self'; frame-ancestors {ancestors}",
     }
     if not embed:
         headers["X-Frame-Options"] = "DENY"
@@ -74,6 +95,9 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
         )
         text = "Each link signs you in once, for a limited time. Ask for a new one."
         return message_page(request, 410, title, text, return_url=error.return_url)
+    if isinstance(error, CredentialDeleted):
+        text = "Its issuer has deleted this credential: it no longer certifies anything."
+        return message_page(request, 410, "This credential has been deleted", text)
     if isinstance(error, NotFound) and error.entity == "sso code":
         text = "Check that you copied the whole link, or ask for a new one."
         return message_page(request, 404, "This sign-in link is not valid", text)

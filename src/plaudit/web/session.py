@@ -39,6 +39,18 @@ def sign_in(response: Response, secret: bytes, settings: Settings, who: Recipien
     )
 
 
+def sign_out(response: Response, settings: Settings) -> None:
+    """Tells the browser to forget the cookie (its signature would still be valid until it
+    expires: see docs/adr/0006)."""
+    response.delete_cookie(
+        COOKIE,
+        path="/",
+        httponly=True,
+        secure=settings.public_base_url.startswith("https://"),
+        samesite="lax",
+    )
+
+
 def signed_in(request: Request, secret: bytes, settings: Settings) -> RecipientSession | None:
     """The recipient of a valid, unexpired cookie; None for none, a forged or an old one."""
     value = request.cookies.get(COOKIE)

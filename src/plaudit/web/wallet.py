@@ -1,23 +1,36 @@
-"""`GET /wallet`: the signed-in recipient's credentials in the organization that signed them in.
+"""The recipient's wallet: `GET /wallet` lists the signed-in recipient's credentials in the
+organization that signed them in; from there they open each, download its PDF, make it private
+or public (`POST /wallet/credentials/{encoded_id}/privacy`) and sign out
+(`POST /wallet/sign-out`). Both forms carry a token tied to the session (web/csrf.py)."""
 
-Minimal for now: the public credential pages and the full wallet come with the pages issue.
-"""
-
+from datetime import UTC, date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
+from plaudit.domain import credential_state
 from plaudit.domain.errors import NotFound, Unauthenticated
-from plaudit.http.deps import AppSettings, DbWork, ServerSecret
-from plaudit.services import organizations, recipients
+from plaudit.http.deps import AppSettings, ServerSecret, Work
+from plaudit.services import organizations, public_credentials, recipients
+from plaudit.settings import Settings
 from plaudit.store.tables import Credential
+from plaudit.web import csrf, urls
 from plaudit.web import session as recipient_session
-from plaudit.web import urls
-from plaudit.web.pages import WebRoute, page
+from plaudit.web.credential_view import day
+from plaudit.web.pages import WebRoute, message_page, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+def _recipient(
+    request: Request, secret: bytes, settings: Settings
+) -> recipient_session.RecipientSession:
+    who = recipient_session.signed_in(request, secret, settings)
+    if who is None:
+        raise Unauthenticated()
+    return who
 
 
 @router.get("/wallet")
@@ -25,14 +38,12 @@ async def wallet(
     request: Request,
     settings: AppSettings,
     secret: ServerSecret,
-    work: DbWork,
     credential: str | None = None,
     embed: bool = False,
 ) -> HTMLResponse:
-    who = recipient_session.signed_in(request, secret, settings)
-    if who is None:
-        raise Unauthenticated()
+    who = _recipient(request, secret, settings)
     base_url = settings.public_base_url
+    today = datetime.now(UTC).date()
 
     def run(session: Session) -> dict[str, Any]:
         try:
@@ -43,25 +54,77 @@ async def wallet(
         shown = [item for item in owned if item.encoded_id == credential] if credential else owned
         if credential and not shown:
             raise NotFound("credential")
+        revoked = public_credentials.revoked_among(session, [item.id for item in shown])
         return {
             "title": "Your credentials",
             "organization_name": organization.name,
             "recipient_name": owned[0].recipient_name if owned else who.email,
-            "credentials": [_card(item, base_url) for item in shown],
+            "credentials": [_card(item, base_url, today, item.id in revoked) for item in shown],
             "focused": credential is not None,
             "all_url": urls.wallet(base_url),
+            "sign_out_url": urls.sign_out(base_url),
+            "csrf_token": csrf.token(request, secret),
         }
 
-    return page(request, "wallet.html", await work(run), embed=embed)
+    context = await Work(request.app.state.database, readonly=True)(run)
+    return page(request, "wallet.html", context, embed=embed)
 
 
-def _card(credential: Credential, base_url: str) -> dict[str, Any]:
+def _card(credential: Credential, base_url: str, today: date, revoked: bool) -> dict[str, Any]:
+    encoded = credential.encoded_id
+    state = credential_state.state_of(
+        expired_on=credential.expired_on, revoked=revoked, today=today
+    )
     return {
-        "encoded_id": credential.encoded_id,
+        "encoded_id": encoded,
         "name": credential.name,
         "course_name": credential.achievement.course_name,
-        "issued_on": credential.issued_on.isoformat(),
-        "expired_on": credential.expired_on.isoformat() if credential.expired_on else None,
+        "issued_on": day(credential.issued_on),
+        "expired_on": day(credential.expired_on) if credential.expired_on else None,
+        "state": state.value,
         "private": credential.private,
-        "url": urls.credential_page(base_url, credential.encoded_id),
+        "url": urls.credential_page(base_url, encoded),
+        "badge": urls.badge_image(base_url, encoded),
+        "pdf": urls.outgoing(base_url, encoded, "pdf"),
+        "privacy_url": urls.wallet_privacy(base_url, encoded),
     }
+
+
+@router.post("/wallet/credentials/{encoded_id}/privacy")
+async def set_privacy(
+    request: Request, encoded_id: str, settings: AppSettings, secret: ServerSecret
+) -> Response:
+    who = _recipient(request, secret, settings)
+    form = await request.form()
+    if not csrf.is_valid(request, secret, form.get("csrf_token")):
+        return _stale_form(request)
+    if form.get("private") not in ("true", "false"):
+        return message_page(request, 400, "Bad request", "This form is not valid.")
+    private = form.get("private") == "true"
+
+    def run(session: Session) -> None:
+        recipients.set_private(session, who.organization_id, who.email, encoded_id, private)
+        session.commit()
+
+    await Work(request.app.state.database, readonly=False)(run)
+    query = {"embed": "1"} if form.get("embed") == "1" else {}
+    back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
+    return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/wallet/sign-out")
+async def sign_out(request: Request, settings: AppSettings, secret: ServerSecret) -> Response:
+    _recipient(request, secret, settings)
+    form = await request.form()
+    if not csrf.is_valid(request, secret, form.get("csrf_token")):
+        return _stale_form(request)
+    text = "You have signed out of your credentials. Your sign-in link from your organization "
+    text += "signs you in again."
+    response = message_page(request, 200, "You are signed out", text)
+    recipient_session.sign_out(response, settings)
+    return response
+
+
+def _stale_form(request: Request) -> Response:
+    text = "This form is out of date or did not come from this site. Reload the page and try again."
+    return message_page(request, 403, "This form has expired", text)

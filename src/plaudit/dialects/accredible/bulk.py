@@ -21,7 +21,8 @@ from plaudit.dialects.accredible.schemas import BulkBody, CredentialIn
 from plaudit.domain.credentials import CredentialFields
 from plaudit.domain.errors import DomainError, Invalid
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import bulk_issue, organizations
+from plaudit.http.signer import IssuanceSigner
+from plaudit.services import bulk_issue, organizations, signing
 from plaudit.services.bulk_issue import ItemOutcome
 from plaudit.store.tables import Organization
 
@@ -59,7 +60,7 @@ def _check_count(count: int, limit: int) -> None:
 
 @router.post("/v1/credentials/bulk_create", summary="Bulk Create credentials (v1)")
 async def bulk_create_v1(
-    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings
+    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings, signer: IssuanceSigner
 ) -> list[dict[str, Any]]:
     items = read_items(body.credentials)
 
@@ -67,6 +68,7 @@ async def bulk_create_v1(
         scope = authorize(session, key)
         _check_count(len(items), V1_LIMIT)
         issued = bulk_issue.issue_all(session, scope, items, today=datetime.now(UTC).date())
+        signing.sign_issued(session, [item.credential for item in issued], signer)
         issuer = organizations.get_organization(session, scope.organization_id)
         response = [
             {"credential": _credential(item.credential, issuer, settings.public_base_url)}
@@ -80,7 +82,7 @@ async def bulk_create_v1(
 
 @router.post("/v2/credentials/bulk_create", summary="Bulk Create Credentials (v2)")
 async def bulk_create_v2(
-    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings
+    body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings, signer: IssuanceSigner
 ) -> JSONResponse:
     items = read_items(body.credentials)
 
@@ -88,6 +90,9 @@ async def bulk_create_v2(
         scope = authorize(session, key)
         _check_count(len(items), V2_LIMIT)
         outcomes = bulk_issue.issue_each(session, scope, items, today=datetime.now(UTC).date())
+        signing.sign_issued(
+            session, [o.issued.credential for o in outcomes if o.issued is not None], signer
+        )
         issuer = organizations.get_organization(session, scope.organization_id)
         results = [_result(outcome, issuer, settings.public_base_url) for outcome in outcomes]
         session.commit()

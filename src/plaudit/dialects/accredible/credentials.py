@@ -12,7 +12,8 @@ from plaudit.dialects.accredible.errors import AccredibleRoute
 from plaudit.dialects.accredible.schemas import CredentialBody
 from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import credentials, organizations
+from plaudit.http.signer import IssuanceSigner
+from plaudit.services import credentials, organizations, signing
 from plaudit.store.tables import Credential
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
@@ -26,13 +27,14 @@ def _body(session: Session, scope: Scope, credential: Credential, base_url: str)
 
 @router.post("/v1/credentials", summary="Create a New Credential")
 async def create_credential(
-    body: CredentialBody, key: ApiKey, work: DbWork, settings: AppSettings
+    body: CredentialBody, key: ApiKey, work: DbWork, settings: AppSettings, signer: IssuanceSigner
 ) -> Json:
     fields = mapping.credential_fields(body.credential)
 
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         issued = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
+        signing.sign_issued(session, [issued.credential], signer)
         response = _body(session, scope, issued.credential, settings.public_base_url)
         session.commit()
         return response

@@ -48,6 +48,7 @@ _WRAPPERS = {
     "team_member",
     "collection",
     "data_export",
+    "design",
 }
 
 

@@ -5,13 +5,17 @@ from fastapi import APIRouter
 from plaudit.dialects.accredible import (
     analytics,
     attribute_keys,
+    blockchain_data,
     bulk,
     collections,
     credential_lists,
+    credential_pdfs,
     credential_redirect,
     credentials,
     data_exports,
     departments,
+    designers,
+    designs,
     evidence_items,
     groups,
     issuer,
@@ -25,6 +29,7 @@ router = APIRouter()
 for module in (
     credential_lists,
     bulk,
+    credential_pdfs,
     credentials,
     groups,
     collections,
@@ -39,5 +44,8 @@ for module in (
     sso,
     data_exports,
     analytics,
+    designs,
+    designers,
+    blockchain_data,
 ):
     router.include_router(module.router)

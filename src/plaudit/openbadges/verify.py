@@ -1,0 +1,417 @@
+"""Verification of a credential anyone hands us: which checks pass, which fail, and why.
+
+A submission is an OB 3.0 credential as JSON-LD with a Data Integrity proof, a VC-JWT, or a badge
+image (PNG or SVG) with one baked in. The checks, by stable name:
+
+- `proof`: the eddsa-rdfc-2022 proof, or the JWT's EdDSA signature, is valid for the key named;
+- `issuer`: that key belongs to the credential's issuer: its DID resolves to it;
+- `status`: no revocation or suspension bit is set in the issuer's signed status list;
+- `validity`: now is between validFrom and validUntil (and the JWT's nbf and exp);
+- `schema`: the credential validates against 1EdTech's AchievementCredential JSON Schema.
+
+Nothing here does I/O: DIDs and status lists come through a `Resolver`, which answers only for
+what it may know without fetching (our own organizations, did:key); everything else fails with
+"cannot resolve, not fetched".
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal, Protocol
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from plaudit.openbadges import baking, schema, status_list
+from plaudit.openbadges.data_integrity import ProofInvalid, proof_of, verify_proof
+from plaudit.openbadges.vc_jwt import verify_jwt
+
+CHECKS = ("proof", "issuer", "status", "validity", "schema")
+CLOCK_SKEW = timedelta(minutes=5)
+MAX_INPUT_BYTES = 2 * 1024 * 1024
+Outcome = Literal["passed", "failed", "skipped"]
+
+
+class Unreadable(ValueError):
+    """The submission is not a credential in any form we read."""
+
+
+class Resolver(Protocol):
+    def keys(self, did: str) -> dict[str, Ed25519PublicKey] | None:
+        """The issuer's verification keys by full key id, or None when the DID cannot be
+        resolved without fetching it."""
+
+    def status_list(self, url: str) -> dict[str, Any] | None:
+        """The signed status list credential at `url`, or None when it is not ours."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    outcome: Outcome
+    reason: str = ""
+
+    def as_json(self) -> dict[str, str]:
+        return {"name": self.name, "outcome": self.outcome, "reason": self.reason}
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A credential as read: `source` json, jwt, png or svg; `jwt` set for the JWT form."""
+
+    source: str
+    credential: dict[str, Any]
+    jwt: str | None = None
+
+    @property
+    def form(self) -> str:
+        return "vc+jwt" if self.jwt else "vc+ld+json"
+
+
+@dataclass(frozen=True)
+class Verification:
+    checks: list[Check]
+    submission: Submission | None = None
+    error: str = ""
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def valid(self) -> bool:
+        return self.submission is not None and all(
+            check.outcome == "passed" or (check.outcome == "skipped" and check.name == "status")
+            for check in self.checks
+        )
+
+    def failed(self) -> list[Check]:
+        return [check for check in self.checks if check.outcome == "failed"]
+
+    def as_json(self) -> dict[str, Any]:
+        answer: dict[str, Any] = {
+            "valid": self.valid,
+            "checks": [check.as_json() for check in self.checks],
+            "errors": [f"{check.name}: {check.reason}" for check in self.failed()],
+        }
+        if self.error:
+            answer["errors"].insert(0, self.error)
+        if self.submission is not None:
+            answer["format"] = self.submission.form
+            answer["source"] = self.submission.source
+            answer["credential"] = self.summary
+        return answer
+
+
+# --- reading a submission ----------------------------------------------------------------
+
+
+def read_submission(data: bytes, source_hint: str = "") -> Submission:
+    """A credential from raw bytes: a baked PNG or SVG, JSON-LD, or a compact JWT."""
+    if not data.strip():
+        raise Unreadable("nothing to verify")
+    if len(data) > MAX_INPUT_BYTES:
+        raise Unreadable("too large to be a credential")
+    if data.startswith(baking.PNG_SIGNATURE):
+        return _from_baked(baking.extract_png(data), "png")
+    text = _text(data)
+    stripped = text.lstrip()
+    if stripped.startswith("<"):
+        return _from_baked(baking.extract_svg(data), "svg")
+    return _from_text(stripped, source_hint or ("json" if stripped.startswith("{") else "jwt"))
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable("neither a badge image nor a UTF-8 credential") from error
+
+
+def _from_baked(badge: baking.BakedBadge, source: str) -> Submission:
+    if badge.version == "ob2":
+        raise Unreadable(
+            "this image carries an Open Badges 2.0 assertion: verify it at its hosted URL"
+        )
+    return _from_text(badge.text.strip(), source)
+
+
+def _from_text(text: str, source: str) -> Submission:
+    if text.startswith(("{", "[", '"')):
+        try:
+            document = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise Unreadable(f"not valid JSON: {error.msg}") from error
+        if not isinstance(document, dict):
+            raise Unreadable("a credential is a JSON object")
+        return Submission(source=source, credential=document)
+    token = "".join(text.split())
+    return Submission(source=source, credential=jwt_payload(token), jwt=token)
+
+
+def _b64url(part: str) -> bytes:
+    try:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+    except (binascii.Error, ValueError) as error:
+        raise Unreadable("not a compact JWT") from error
+
+
+def _jwt_part(token: str, index: int) -> dict[str, Any]:
+    parts = token.split(".")
+    if len(parts) != 3:
+        raise Unreadable("neither JSON nor a compact JWT")
+    try:
+        value = json.loads(_b64url(parts[index]))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise Unreadable("not a compact JWT") from error
+    if not isinstance(value, dict):
+        raise Unreadable("not a compact JWT")
+    return value
+
+
+def jwt_header(token: str) -> dict[str, Any]:
+    return _jwt_part(token, 0)
+
+
+def jwt_payload(token: str) -> dict[str, Any]:
+    """The credential a VC-JWT carries (unverified): the payload, or its `vc` claim."""
+    payload = _jwt_part(token, 1)
+    credential = payload.get("vc", payload)
+    if not isinstance(credential, dict):
+        raise Unreadable("the JWT carries no credential")
+    return {**credential, **{k: payload[k] for k in ("nbf", "exp") if k in payload}}
+
+
+# --- the checks ------------------------------------------------------------------------------
+
+
+def verify(data: bytes, resolver: Resolver, now: datetime | None = None) -> Verification:
+    """Reads a submission and verifies it; unreadable input is a verification that failed."""
+    try:
+        submission = read_submission(data)
+    except (Unreadable, baking.NotBaked) as error:
+        return Verification(checks=[], error=str(error))
+    return verify_submission(submission, resolver, now)
+
+
+def verify_submission(
+    submission: Submission, resolver: Resolver, now: datetime | None = None
+) -> Verification:
+    now = now or datetime.now(UTC)
+    credential = submission.credential
+    proof, issuer = _proof_and_issuer(submission, resolver)
+    checks = [
+        proof,
+        issuer,
+        _status(credential, resolver),
+        _validity(credential, now),
+        _schema(credential),
+    ]
+    return Verification(checks=checks, submission=submission, summary=summarize(credential))
+
+
+def issuer_id(credential: dict[str, Any]) -> str:
+    issuer = credential.get("issuer")
+    if isinstance(issuer, dict):
+        issuer = issuer.get("id")
+    return issuer if isinstance(issuer, str) else ""
+
+
+def _issuer_keys(credential: dict[str, Any], resolver: Resolver) -> dict[str, Ed25519PublicKey]:
+    did = issuer_id(credential)
+    return (resolver.keys(did) if did.startswith("did:") else None) or {}
+
+
+def _key_id(submission: Submission) -> str:
+    """The verification method named by the JWT header or the proof; ProofInvalid if none."""
+    if submission.jwt:
+        kid = jwt_header(submission.jwt).get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise ProofInvalid("no kid in the JWT header")
+        return kid
+    return proof_of(submission.credential)["verificationMethod"]
+
+
+def _find_key(keys: dict[str, Ed25519PublicKey], did: str, key_id: str) -> Ed25519PublicKey | None:
+    if key_id in keys:
+        return keys[key_id]
+    fragment = key_id.partition("#")[2]
+    if not fragment:
+        return None
+    return keys.get(f"{did}#{fragment}") or keys.get(f"#{fragment}")
+
+
+def _proof_and_issuer(submission: Submission, resolver: Resolver) -> tuple[Check, Check]:
+    try:
+        key_id = _key_id(submission)
+    except ProofInvalid as error:
+        return Check("proof", "failed", error.reason), Check("issuer", "failed", error.reason)
+    did = key_id.partition("#")[0]
+    issuer = issuer_id(submission.credential)
+    keys = resolver.keys(did) if did.startswith("did:") else None
+    if keys is None:
+        reason = f"cannot resolve {did}: not one of this server's issuers, not fetched"
+        return (
+            Check("proof", "failed", "no key to check the signature with: " + reason),
+            Check("issuer", "failed", reason),
+        )
+    key = _find_key(keys, did, key_id)
+    if key is None:
+        reason = f"{key_id} is not a verification method of {did}"
+        return Check("proof", "failed", reason), Check("issuer", "failed", reason)
+    proof = _signature(submission, key)
+    if did != issuer:
+        issuer_check = Check("issuer", "failed", f"signed by {did}, but the issuer is {issuer}")
+    else:
+        issuer_check = Check("issuer", "passed", f"signed with a key of the issuer {did}")
+    return proof, issuer_check
+
+
+def _signature(submission: Submission, key: Ed25519PublicKey) -> Check:
+    try:
+        if submission.jwt:
+            verify_jwt(submission.jwt, key)
+            return Check("proof", "passed", "EdDSA signature of the VC-JWT is valid")
+        verify_proof(submission.credential, key)
+        return Check("proof", "passed", "eddsa-rdfc-2022 Data Integrity proof is valid")
+    except Exception as error:  # ProofInvalid, and anything a hostile document provokes
+        return Check("proof", "failed", _reason(error, "the signature does not match"))
+
+
+def _reason(error: Exception, default: str) -> str:
+    text = str(error).strip()
+    return text[:300] if text else default
+
+
+def _entries(credential: dict[str, Any]) -> list[dict[str, Any]]:
+    status = credential.get("credentialStatus")
+    entries = status if isinstance(status, list) else [status] if status else []
+    return [entry for entry in entries if isinstance(entry, dict)]
+
+
+def _status(credential: dict[str, Any], resolver: Resolver) -> Check:
+    entries = _entries(credential)
+    if not entries:
+        return Check("status", "skipped", "the credential names no status list")
+    checked: list[str] = []
+    for entry in entries:
+        purpose = str(entry.get("statusPurpose", "revocation"))
+        url = entry.get("statusListCredential")
+        if entry.get("type") != "BitstringStatusListEntry" or not isinstance(url, str):
+            return Check("status", "failed", "unsupported credentialStatus entry")
+        try:
+            index = int(entry.get("statusListIndex", ""))
+        except (TypeError, ValueError):
+            return Check("status", "failed", "statusListIndex is not a number")
+        listing = resolver.status_list(url)
+        if listing is None:
+            return Check("status", "failed", f"cannot check {url}: not ours, not fetched")
+        problem = _list_problem(listing, credential, _issuer_keys(credential, resolver), purpose)
+        if problem:
+            return Check("status", "failed", problem)
+        try:
+            bit = status_bit(listing, index)
+        except ValueError as error:
+            return Check("status", "failed", _reason(error, "unreadable status list"))
+        if bit:
+            return Check("status", "failed", f"{STATE_OF.get(purpose, purpose)}: {purpose} bit set")
+        checked.append(STATE_OF.get(purpose, purpose))
+    return Check("status", "passed", "not " + " and not ".join(checked))
+
+
+STATE_OF = {"revocation": "revoked", "suspension": "suspended"}
+
+
+def status_bit(listing: dict[str, Any], index: int) -> bool:
+    """Bit `index` of a Bitstring Status List credential."""
+    encoded = (listing.get("credentialSubject") or {}).get("encodedList")
+    if not isinstance(encoded, str):
+        raise ValueError("the status list has no encodedList")
+    return status_list.bit(status_list.decode_list(encoded), index)
+
+
+def _list_problem(
+    listing: dict[str, Any],
+    credential: dict[str, Any],
+    keys: dict[str, Ed25519PublicKey],
+    purpose: str,
+) -> str:
+    """Why a status list cannot be trusted for this credential, or ''."""
+    if issuer_id(listing) != issuer_id(credential):
+        return "the status list is not the issuer's"
+    subject = listing.get("credentialSubject")
+    if not isinstance(subject, dict) or subject.get("statusPurpose") != purpose:
+        return f"the status list is not for {purpose}"
+    try:
+        method = proof_of(listing)["verificationMethod"]
+    except ProofInvalid as error:
+        return "the status list's proof is unusable: " + error.reason
+    key = _find_key(keys, issuer_id(listing), method)
+    if key is None:
+        return "the status list is not signed by the issuer"
+    try:
+        verify_proof(listing, key)
+    except Exception as error:
+        return "the status list's proof is invalid: " + _reason(error, "bad signature")
+    return ""
+
+
+def _moment(value: object) -> datetime | None:
+    if isinstance(value, int | float):
+        return datetime.fromtimestamp(value, UTC)
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _validity(credential: dict[str, Any], now: datetime) -> Check:
+    starts = [credential.get(name) for name in ("validFrom", "nbf") if name in credential]
+    ends = [credential.get(name) for name in ("validUntil", "exp") if name in credential]
+    if "validFrom" not in credential:
+        return Check("validity", "failed", "no validFrom")
+    for value in starts + ends:
+        if _moment(value) is None:
+            return Check("validity", "failed", f"not a date-time: {str(value)[:40]}")
+    if any(now + CLOCK_SKEW < _moment(value) for value in starts):  # type: ignore[operator]
+        return Check("validity", "failed", f"not valid before {credential['validFrom']}")
+    if any(now - CLOCK_SKEW > _moment(value) for value in ends):  # type: ignore[operator]
+        until = credential.get("validUntil", "its exp")
+        return Check("validity", "failed", f"expired: valid until {until}")
+    until = credential.get("validUntil")
+    return Check(
+        "validity",
+        "passed",
+        f"valid from {credential['validFrom']}" + (f" until {until}" if until else ""),
+    )
+
+
+def _schema(credential: dict[str, Any]) -> Check:
+    problems = schema.problems(schema.proof_as_set(credential))
+    if problems:
+        return Check("schema", "failed", "; ".join(problems[:3]))
+    return Check("schema", "passed", "valid against the OB 3.0 AchievementCredential schema")
+
+
+def summarize(credential: dict[str, Any]) -> dict[str, Any]:
+    """What a person reading the result wants to see: who issued what, to whom, when."""
+    issuer = credential.get("issuer")
+    subject = credential.get("credentialSubject")
+    subject = subject if isinstance(subject, dict) else {}
+    achievement = subject.get("achievement")
+    achievement = achievement if isinstance(achievement, dict) else {}
+    return {
+        "id": _text_value(credential.get("id")),
+        "name": _text_value(credential.get("name") or achievement.get("name")),
+        "achievement": _text_value(achievement.get("name")),
+        "issuer": issuer_id(credential),
+        "issuer_name": _text_value(issuer.get("name")) if isinstance(issuer, dict) else "",
+        "recipient_name": _text_value(subject.get("name")),
+        "valid_from": _text_value(credential.get("validFrom")),
+        "valid_until": _text_value(credential.get("validUntil")),
+    }
+
+
+def _text_value(value: object) -> str:
+    return value[:500] if isinstance(value, str) else ""

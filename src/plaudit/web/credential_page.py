@@ -1,0 +1,36 @@
+"""`GET /c/{encoded_id}`: a credential's public page, the address every credential's `url`
+gives. Anyone may see a public credential; a private one only its signed-in recipient (403
+for anyone else, as a page or, for API clients, Accredible's JSON). Each view is recorded."""
+
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from plaudit.domain import analytics
+from plaudit.http.deps import AppSettings
+from plaudit.web import (
+    credential_access,
+    credential_view,
+    live_verification,
+    page_events,
+    verifiable,
+)
+from plaudit.web.pages import WebRoute, page
+
+router = APIRouter(route_class=WebRoute, include_in_schema=False)
+
+
+@router.get("/c/{encoded_id}")
+async def credential_page(request: Request, encoded_id: str, settings: AppSettings) -> Response:
+    # `Accept: application/vc+ld+json` or `application/vc+jwt`: the signed credential instead.
+    if (signed := await verifiable.negotiated(request, encoded_id)) is not None:
+        return signed
+    visit = await credential_access.visit(request, encoded_id)
+    if (refused := credential_access.refusal(request, visit)) is not None:
+        return refused
+    await page_events.record(request, visit, analytics.VIEW)
+    today = datetime.now(UTC).date()
+    context = credential_view.context(visit, settings.public_base_url, today=today)
+    context.update(live_verification.links(settings.public_base_url, encoded_id))
+    return page(request, "credential.html", context)

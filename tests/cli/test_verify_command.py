@@ -1,0 +1,91 @@
+"""`plaudit verify FILE`, run as a real process: exit code 0 for a valid credential, 1 for an
+invalid one, and the checks printed."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from plaudit.settings import Settings
+from plaudit.store.db import Database
+from tests.openbadges.verify_helpers import issued, revoke, signed_json, signed_jwt, tampered_json
+from tests.support.live_server import LiveServer
+
+PLAUDIT = str(Path(sys.executable).parent / "plaudit")
+
+
+@pytest.fixture
+def verify(database_url: str, settings: Settings, live_server: LiveServer):
+    """The command with the server's database, public address and data directory (its secret)."""
+    env = {
+        **os.environ,
+        "PLAUDIT_DATABASE_URL": database_url,
+        "PLAUDIT_DATA_DIR": str(settings.data_dir),
+        "PLAUDIT_BASE_URL": live_server.base_url,
+    }
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [PLAUDIT, "verify", *args], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    return run
+
+
+def test_valid_credential_files_exit_0(
+    verify, api: httpx.Client, http: httpx.Client, tmp_path: Path
+) -> None:
+    encoded_id = issued(api)["encoded_id"]
+    files = {
+        "credential.json": json.dumps(signed_json(http, encoded_id)).encode(),
+        "credential.jwt": signed_jwt(http, encoded_id).encode(),
+        "badge.png": http.get(f"/c/{encoded_id}/badge-baked.png").content,
+        "badge.svg": http.get(f"/c/{encoded_id}/badge-baked.svg").content,
+    }
+    for name, content in files.items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        done = verify(str(path))
+        assert done.returncode == 0, (name, done.stdout, done.stderr)
+        lines = done.stdout.splitlines()
+        assert lines[0] == "VALID"
+        assert [line.split()[:2] for line in lines[1:]] == [
+            ["passed", check] for check in ("proof", "issuer", "status", "validity", "schema")
+        ]
+
+
+def test_invalid_credentials_exit_1_and_say_why(
+    verify, api: httpx.Client, http: httpx.Client, database: Database, tmp_path: Path
+) -> None:
+    encoded_id = issued(api)["encoded_id"]
+    document = signed_json(http, encoded_id)
+    tampered = tmp_path / "tampered.json"
+    tampered.write_text(json.dumps(tampered_json(document)))
+    done = verify(str(tampered), "--json")
+    assert done.returncode == 1
+    result = json.loads(done.stdout)
+    assert result["valid"] is False
+    assert {c["name"]: c["outcome"] for c in result["checks"]}["proof"] == "failed"
+
+    revoke(database, encoded_id)
+    good = tmp_path / "revoked.json"
+    good.write_text(json.dumps(document))
+    done = verify(str(good))
+    assert done.returncode == 1
+    assert done.stdout.startswith("NOT VALID")
+    assert any(line.split()[:2] == ["failed", "status"] for line in done.stdout.splitlines())
+
+    garbage = tmp_path / "garbage.txt"
+    garbage.write_text("hello")
+    done = verify(str(garbage))
+    assert done.returncode == 1 and "compact JWT" in done.stdout
+
+
+def test_unreadable_file_is_a_usage_error(verify, tmp_path: Path) -> None:
+    done = verify(str(tmp_path / "missing.json"))
+    assert done.returncode == 2
+    assert "cannot read" in done.stderr
