@@ -4,13 +4,15 @@ Starts a throw-away Plaudit server as the benchmarks do (temporary data director
 issues credentials through the Accredible API with no design work (the organization's default
 designs), then photographs them in Debian's headless Chromium (/usr/bin/chromium, through
 Playwright): the credential page on a desktop and on a phone, the recipient's wallet (entered
-through an SSO link) and the page a stranger gets for a private credential.
+through an SSO link) and the page a stranger gets for a private credential. The same
+credential's certificate PDF (first page, through poppler's pdftoppm) and badge PNG are saved too.
 
     .venv/bin/python bench/screenshots.py [--out docs/screenshots]
 """
 
 import argparse
 import asyncio
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -151,6 +153,20 @@ def photograph(browser: Browser, made: dict[str, Any], out: Path) -> None:
     phone.close()
 
 
+def save_files(made: dict[str, Any], out: Path) -> None:
+    """The certificate PDF as a picture of its first page, and the badge PNG, as served."""
+    page_url = made["main"]["url"]
+    with httpx.Client(timeout=60) as client, tempfile.TemporaryDirectory() as scratch:
+        pdf = Path(scratch) / "certificate.pdf"
+        pdf.write_bytes(client.get(f"{page_url}/certificate.pdf").raise_for_status().content)
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "96", "-singlefile", str(pdf), str(out / "certificate-pdf")],
+            check=True,
+        )
+        badge = client.get(f"{page_url}/badge.png").raise_for_status().content
+        (out / "badge.png").write_bytes(badge)
+
+
 def main() -> int:
     args = parse_args()
     with tempfile.TemporaryDirectory(prefix="plaudit-screenshots-") as data_dir:
@@ -168,6 +184,7 @@ def main() -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 photograph(browser, made, args.out)
                 browser.close()
+            save_files(made, args.out)
         finally:
             stop_server(server)
     log(f"screenshots written to {args.out}")

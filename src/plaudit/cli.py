@@ -8,12 +8,20 @@ from typing import Annotated
 import typer
 import uvicorn
 
-from plaudit.domain.errors import Invalid
+from plaudit.domain.errors import Invalid, NotFound
+from plaudit.domain.scope import Scope
 from plaudit.http.request_log import configure_logging
 from plaudit.jobs.worker import Worker, run_until_signalled
 from plaudit.openbadges import did, keys
 from plaudit.server_secret import InsecureSecret, refuse_insecure_secret, server_secret
-from plaudit.services import api_keys, credits, organizations, verification
+from plaudit.services import (
+    api_keys,
+    credential_status,
+    credits,
+    organizations,
+    verification,
+)
+from plaudit.services import credentials as credential_service
 from plaudit.services.signing import Signer
 from plaudit.settings import get_settings
 from plaudit.store.db import Database
@@ -26,6 +34,8 @@ credits_app = typer.Typer(help="Issuance credits.", no_args_is_help=True)
 app.add_typer(keys_app, name="keys")
 app.add_typer(db_app, name="db")
 app.add_typer(credits_app, name="credits")
+credentials_app = typer.Typer(help="Credentials.", no_args_is_help=True)
+app.add_typer(credentials_app, name="credentials")
 signing_app = typer.Typer(help="Organizations' signing keys and DIDs.", no_args_is_help=True)
 app.add_typer(signing_app, name="signing")
 
@@ -145,6 +155,26 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefi
     with database.transaction() as session:
         key = api_keys.revoke_key(session, prefix)
         typer.echo(f"Revoked {key.prefix}.")
+
+
+@credentials_app.command("revoke")
+def credentials_revoke(
+    ref: Annotated[str, typer.Argument(help="License id, id or encoded id of the credential.")],
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """Revoke a credential for good: its status-list bit is set, its page says revoked and
+    every verifier rejects it."""
+    database = _database()
+    organization_id = _organization_id(database, org)
+    try:
+        with database.transaction() as session:
+            credential = credential_service.get(session, Scope(organization_id), ref)
+            credential_status.revoked(session, credential)
+    except NotFound:
+        raise typer.BadParameter(
+            f"no credential {ref!r} in organization {organization_id}"
+        ) from None
+    typer.echo(f"Revoked credential {credential.id}.")
 
 
 @credits_app.command("set")

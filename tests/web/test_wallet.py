@@ -101,3 +101,18 @@ def test_unpublished_credentials_stay_out_of_the_wallet(
         wallet = browser.get("/wallet").text
         assert published["encoded_id"] in wallet and hidden["encoded_id"] not in wallet
         assert browser.get(hidden["url"]).status_code == 404
+
+
+def test_wallet_offers_the_signed_credential_even_when_private(
+    api: httpx.Client, http: httpx.Client, live_server: LiveServer
+) -> None:
+    credential = issue(api, create_group(api)["id"], private=True)
+    encoded = credential["encoded_id"]
+    with signed_in_browser(api, live_server, credential["id"]) as browser:
+        wallet = browser.get("/wallet")
+        link = f"{credential['url']}/credential.json"
+        assert f'href="{link}" download="{encoded}.json"' in wallet.text
+        signed = browser.get(link)
+        assert signed.status_code == 200
+        assert "OpenBadgeCredential" in signed.json()["type"]
+    assert http.get(link).status_code == 403

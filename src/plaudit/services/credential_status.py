@@ -26,6 +26,9 @@ def deleted(session: Session, credential: Credential) -> None:
 
 
 def revoked(session: Session, credential: Credential) -> None:
+    """Revocation is for good and must hold for copies signed later too: a credential never
+    signed gets its entry now, with the bit already set."""
+    status_list.allocate(session, credential)
     status_list.set_bit(session, credential.id, status_list.REVOKED)
 
 

@@ -86,6 +86,7 @@ def _card(credential: Credential, base_url: str, today: date, revoked: bool) -> 
         "url": urls.credential_page(base_url, encoded),
         "badge": urls.badge_image(base_url, encoded),
         "pdf": urls.outgoing(base_url, encoded, "pdf"),
+        "verifiable": urls.credential_json(base_url, encoded),
         "privacy_url": urls.wallet_privacy(base_url, encoded),
     }
 

@@ -1,7 +1,7 @@
 """merge the issue 4 and 5 areas into one history
 
 Revision ID: 0013_merge_issue4_5
-Revises: 0008_designs, 0009_renderings, 0010_signing, 0011_openbadges, 0012_pages
+Revises: 0008_designs, 0009_renderings, 0010_signing
 Create Date: 2026-11-23 13:00:00
 """
 
@@ -12,8 +12,6 @@ down_revision: str | Sequence[str] | None = (
     "0008_designs",
     "0009_renderings",
     "0010_signing",
-    "0011_openbadges",
-    "0012_pages",
 )
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
