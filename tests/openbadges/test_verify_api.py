@@ -8,8 +8,10 @@ from typing import Any
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from joserfc import jwt
+from joserfc.jwk import OKPKey
 
-from plaudit.openbadges import multibase
+from plaudit.openbadges import multibase, vc_jwt
 from plaudit.openbadges.data_integrity import add_proof
 from plaudit.openbadges.vc_jwt import sign_jwt
 from plaudit.store.db import Database
@@ -205,6 +207,23 @@ def test_did_key_issuer_resolves_from_the_key_itself(http: httpx.Client) -> None
     assert result["valid"] is False
 
 
+@pytest.mark.parametrize("claim", ["iss", "jti"])
+def test_jwt_claims_that_contradict_the_credential_fail_the_proof(
+    http: httpx.Client, claim: str
+) -> None:
+    key = Ed25519PrivateKey.generate()
+    did = "did:key:" + multibase.public_key_multibase(key.public_key().public_bytes_raw())
+    method = f"{did}#{did.removeprefix('did:key:')}"
+    document = _strip(_foreign_credential(did, key))
+    assert post_jwt(http, sign_jwt(document, key, method))["valid"] is True
+    payload = {**vc_jwt.claims(document), claim: "urn:example:someone-else"}
+    header = {"alg": "EdDSA", "kid": method, "typ": "vc+jwt"}
+    token = jwt.encode(header, payload, OKPKey.import_key(key), algorithms=["EdDSA"])
+    result = post_jwt(http, token)
+    assert result["valid"] is False and outcomes(result)["proof"] == "failed"
+    assert f"{claim} claim does not match" in reason(result, "proof")
+
+
 def _strip(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key != "proof"}
 
@@ -226,6 +245,9 @@ def test_schema_failures_are_reported(http: httpx.Client) -> None:
         (b"{not json", "application/json", "not valid JSON"),
         (b"[1, 2]", "application/json", "JSON object"),
         (b"abc.def", "application/vc+jwt", "compact JWT"),
+        (b"bm90anNvbg.e30.AAAA", "application/vc+jwt", "compact JWT"),  # header not JSON
+        (b"[" * 100_000, "application/json", "nested too deeply"),
+        (b'{"a":' * 50_000 + b"1" + b"}" * 50_000, "application/json", "nested too deeply"),
         (b"\x89PNG\r\n\x1a\n garbage", "image/png", "truncated"),
         (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "image/svg+xml", "carries no"),
         (b"\xff\xfe\x00", "application/octet-stream", "UTF-8"),
@@ -267,6 +289,50 @@ def test_a_context_we_do_not_ship_is_never_fetched(http: httpx.Client) -> None:
     assert result["valid"] is False
     assert outcomes(result)["proof"] == "failed"
     assert "not valid JSON-LD" in reason(result, "proof")
+
+
+@pytest.mark.parametrize("number", ["\u00b2", "9" * 30, "9" * 5000])
+def test_a_status_list_url_naming_no_list_fails_the_status_check(
+    api: httpx.Client, http: httpx.Client, number: str
+) -> None:
+    document = signed_json(http, issued(api)["encoded_id"])
+    status = document["credentialStatus"]
+    status["statusListCredential"] = f"{status['statusListCredential']}/{number}"
+    result = post_json(http, document, "application/json")
+    assert outcomes(result)["status"] == "failed"
+    assert "not ours, not fetched" in reason(result, "status")
+
+
+@pytest.mark.parametrize("value", ["1e20", "-1e20", "NaN", "Infinity", "9" * 30])
+def test_jwt_dates_out_of_range_fail_the_validity_check(http: httpx.Client, value: str) -> None:
+    body = f'{{"validFrom": "2020-01-01T00:00:00Z", "nbf": {value}, "exp": {value}}}'
+    response = http.post("/verify", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200, response.text
+    assert outcomes(response.json())["validity"] == "failed"
+    assert "not a date-time" in reason(response.json(), "validity")
+
+
+def test_a_poison_graph_is_answered_promptly(http: httpx.Client) -> None:
+    """Blank nodes that all know each other make RDFC-1.0 exponential: the work is bounded."""
+    knows = "https://schema.org/knows"
+    nodes = [
+        {"@id": f"_:b{i}", knows: [{"@id": f"_:b{j}"} for j in range(12) if j != i]}
+        for i in range(12)
+    ]
+    key = Ed25519PrivateKey.generate()
+    did = "did:key:" + multibase.public_key_multibase(key.public_key().public_bytes_raw())
+    document = _strip(_foreign_credential(did, key))
+    document["evidence"] = nodes
+    document["proof"] = {
+        "type": "DataIntegrityProof",
+        "cryptosuite": "eddsa-rdfc-2022",
+        "verificationMethod": f"{did}#{did.removeprefix('did:key:')}",
+        "proofPurpose": "assertionMethod",
+        "proofValue": multibase.encode_z(bytes(64)),
+    }
+    response = http.post("/verify", json=document, timeout=30)
+    assert response.status_code == 200
+    assert "cannot be canonicalized" in reason(response.json(), "proof")
 
 
 def test_too_large_input_is_refused(http: httpx.Client) -> None:

@@ -2,6 +2,7 @@
 the eddsa-rdfc-2022 implementation reproduces the W3C test vector bit for bit."""
 
 import json
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pyld import jsonld
 from pyld.jsonld import JsonLdError
 
 from plaudit.openbadges import canonical, data_integrity, multibase, status_list
@@ -179,3 +181,46 @@ def test_other_contexts_go_to_pyld_and_unknown_ones_are_never_fetched() -> None:
         canonical.canonize(unsigned)
     with pytest.raises(JsonLdError, match="never fetched"):
         document_loader(EXAMPLES_V2, {})
+
+
+def _clique(size: int) -> dict:
+    """A "poison graph": blank nodes that all know each other, exponential for RDFC-1.0."""
+    knows = "https://schema.org/knows"
+    nodes = [
+        {"@id": f"_:b{i}", knows: [{"@id": f"_:b{j}"} for j in range(size) if j != i]}
+        for i in range(size)
+    ]
+    return {"@context": [CREDENTIALS_V2], "@graph": nodes}
+
+
+def test_the_bounded_pyld_path_equals_pyld_where_blank_nodes_tie() -> None:
+    for document in (_clique(4), credential_document(items=[evidence("same"), evidence("same")])):
+        expected = jsonld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": document_loader,
+            },
+        )
+        assert canonical.canonize_with_pyld(document) == expected
+
+
+def test_a_poison_graph_is_refused_quickly_not_canonicalized_for_minutes() -> None:
+    started = time.monotonic()
+    with pytest.raises(canonical.TooComplex):
+        canonical.canonize(_clique(9), safe=True)
+    assert time.monotonic() - started < 20
+    key = Ed25519PrivateKey.generate()
+    signed = {
+        **_clique(9),
+        "proof": {
+            "type": "DataIntegrityProof",
+            "cryptosuite": "eddsa-rdfc-2022",
+            "verificationMethod": "did:key:z#z",
+            "proofPurpose": "assertionMethod",
+            "proofValue": multibase.encode_z(b"\0" * 64),
+        },
+    }
+    with pytest.raises(data_integrity.ProofInvalid, match="cannot be canonicalized"):
+        data_integrity.verify_proof(signed, key.public_key())

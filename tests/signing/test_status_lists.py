@@ -169,6 +169,15 @@ def test_the_status_list_credential_is_signed_cached_and_negotiated(
     assert http.get(path.replace("/revocation", "/nonsense")).status_code == 404
 
 
+@pytest.mark.parametrize("number", ["0", "2", str(2**31), "9" * 30])
+def test_list_numbers_that_name_no_list_are_404(
+    api: httpx.Client, http: httpx.Client, live_server, number: str
+) -> None:
+    _, document = signed_copy(api)
+    path = document["credentialStatus"]["statusListCredential"].removeprefix(live_server.base_url)
+    assert http.get(f"{path}/{number}").status_code == 404
+
+
 def test_an_expiry_moved_to_a_later_day_sets_the_bit_on_that_day(
     api: httpx.Client, http: httpx.Client, database: Database, settings: Settings, live_server
 ) -> None:

@@ -16,6 +16,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pyld import jsonld
+from pyld.canon import URDNA2015
+from pyld.identifier_issuer import IdentifierIssuer
+from pyld.jsonld import JsonLdError
 
 from plaudit.openbadges.contexts import CREDENTIALS_V2, OB_V3P0, OfflineLoader, context_document
 from plaudit.openbadges.contexts import document_loader as default_loader
@@ -290,15 +293,49 @@ def _relabel(term: str, node: str) -> str:
 # --- entry points ------------------------------------------------------------------------------
 
 
-def canonize_with_pyld(document: dict[str, Any], loader: OfflineLoader | None = None) -> str:
-    return jsonld.normalize(
-        document,
-        {
-            "algorithm": "URDNA2015",
-            "format": "application/n-quads",
-            "documentLoader": loader or default_loader,
-        },
-    )
+class TooComplex(ValueError):
+    """Canonicalizing the document would take more work than any credential needs."""
+
+
+# RDFC-1.0 is exponential on crafted blank-node graphs ("poison graphs": eight blank nodes that
+# all know each other take pyld most of a minute), and anyone can POST one to /verify. The spec
+# asks implementations to bound the work; this bounds the steps of the N-degree hashing (every
+# step asks the canonical issuer whether a node is labelled) at far more than any credential
+# needs, and a few seconds at most.
+MAX_WORK = 200_000
+
+
+class _BudgetedIssuer(IdentifierIssuer):
+    def __init__(self, prefix: str, budget: int) -> None:
+        super().__init__(prefix)
+        self.budget = budget
+
+    def has_id(self, old: str) -> bool:
+        self.budget -= 1
+        if self.budget < 0:
+            raise TooComplex("its blank nodes are too intricate to canonicalize")
+        return bool(super().has_id(old))
+
+
+class _BoundedURDNA2015(URDNA2015):  # type: ignore[misc]
+    def __init__(self, budget: int) -> None:
+        super().__init__()
+        self.canonical_issuer = _BudgetedIssuer("_:c14n", budget)
+
+
+def canonize_with_pyld(
+    document: dict[str, Any], loader: OfflineLoader | None = None, *, max_work: int = MAX_WORK
+) -> str:
+    """pyld's RDFC-1.0 (its `normalize`, in two steps so that the work can be bounded);
+    TooComplex past `max_work` steps."""
+    try:
+        dataset = jsonld.to_rdf(document, {"documentLoader": loader or default_loader})
+    except JsonLdError as cause:
+        raise JsonLdError(
+            "Could not convert input to RDF dataset before normalization.",
+            "jsonld.NormalizeError",
+        ) from cause
+    return str(_BoundedURDNA2015(max_work).main(dataset, {"format": "application/n-quads"}))
 
 
 def canonize(

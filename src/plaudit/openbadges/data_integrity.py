@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from pyld.jsonld import JsonLdError
 
 from plaudit.openbadges import multibase
-from plaudit.openbadges.canonical import UndefinedTerm, canonize
+from plaudit.openbadges.canonical import TooComplex, UndefinedTerm, canonize
 from plaudit.openbadges.contexts import OfflineLoader
 
 PROOF_TYPE = "DataIntegrityProof"
@@ -109,6 +109,8 @@ def verify_proof(
         raise ProofInvalid(f"the credential uses the undefined term {error}") from None
     except JsonLdError as error:
         raise ProofInvalid(f"the credential is not valid JSON-LD: {error}") from None
+    except TooComplex as error:
+        raise ProofInvalid(f"the credential cannot be canonicalized: {error}") from None
     try:
         public_key.verify(signature, data)
     except InvalidSignature:

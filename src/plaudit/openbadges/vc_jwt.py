@@ -51,7 +51,9 @@ def claims(document: dict[str, Any]) -> dict[str, Any]:
 
 
 def sign_jwt(document: dict[str, Any], private_key: Ed25519PrivateKey, kid: str) -> str:
-    header = {"alg": ALGORITHM, "kid": kid, "typ": TYPE, "cty": "vc"}
+    # No `cty`: VC-JOSE-COSE makes it optional and Open Badges 3.0 (8.2.1) allows no JOSE
+    # header beyond alg, kid, jwk and typ. `typ` follows VC-JOSE-COSE (OB 3.0 would say "JWT").
+    header = {"alg": ALGORITHM, "kid": kid, "typ": TYPE}
     return jwt.encode(
         header, claims(document), OKPKey.import_key(private_key), algorithms=[ALGORITHM]
     )

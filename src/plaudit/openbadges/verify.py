@@ -140,10 +140,13 @@ def _from_text(text: str, source: str) -> Submission:
             document = json.loads(text)
         except json.JSONDecodeError as error:
             raise Unreadable(f"not valid JSON: {error.msg}") from error
+        except RecursionError:
+            raise Unreadable("not valid JSON: nested too deeply") from None
         if not isinstance(document, dict):
             raise Unreadable("a credential is a JSON object")
         return Submission(source=source, credential=document)
     token = "".join(text.split())
+    jwt_header(token)  # an unreadable header makes the whole token unreadable
     return Submission(source=source, credential=jwt_payload(token), jwt=token)
 
 
@@ -160,7 +163,7 @@ def _jwt_part(token: str, index: int) -> dict[str, Any]:
         raise Unreadable("neither JSON nor a compact JWT")
     try:
         value = json.loads(_b64url(parts[index]))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise Unreadable("not a compact JWT") from error
     if not isinstance(value, dict):
         raise Unreadable("not a compact JWT")
@@ -268,12 +271,26 @@ def _proof_and_issuer(submission: Submission, resolver: Resolver) -> tuple[Check
 def _signature(submission: Submission, key: Ed25519PublicKey) -> Check:
     try:
         if submission.jwt:
-            verify_jwt(submission.jwt, key)
+            problem = _claims_problem(verify_jwt(submission.jwt, key))
+            if problem:
+                return Check("proof", "failed", problem)
             return Check("proof", "passed", "EdDSA signature of the VC-JWT is valid")
         verify_proof(submission.credential, key)
         return Check("proof", "passed", "eddsa-rdfc-2022 Data Integrity proof is valid")
     except Exception as error:  # ProofInvalid, and anything a hostile document provokes
         return Check("proof", "failed", _reason(error, "the signature does not match"))
+
+
+def _claims_problem(claims: dict[str, Any]) -> str:
+    """Where the JWT's registered claims contradict the credential they carry (Open Badges 3.0,
+    8.2.4: `iss` is the issuer's id, `jti` the credential's)."""
+    credential = claims.get("vc", claims)
+    if not isinstance(credential, dict):
+        return "the JWT carries no credential"
+    for claim, value in (("iss", issuer_id(credential)), ("jti", credential.get("id"))):
+        if claim in claims and claims[claim] != value:
+            return f"the JWT's {claim} claim does not match the credential"
+    return ""
 
 
 def _reason(error: Exception, default: str) -> str:
@@ -356,7 +373,10 @@ def _list_problem(
 
 def _moment(value: object) -> datetime | None:
     if isinstance(value, int | float):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, ValueError, OSError):  # out of range, NaN or infinite
+            return None
     if not isinstance(value, str):
         return None
     try:

@@ -12,6 +12,9 @@ MAX_WIDTH = 4000
 # resvg allocates the whole bitmap up front and aborts the process when it cannot: a tall
 # viewBox (0 0 1 100000) at a normal width would ask for hundreds of gigabytes.
 MAX_HEIGHT_RATIO = 8
+# resvg panics on some hostile geometry (e.g. a stroke-width of 1e20); pyo3 raises that as
+# PanicException, a BaseException that no `except Exception` would catch.
+_PASS_THROUGH = (KeyboardInterrupt, SystemExit, GeneratorExit)
 _NUMBER = re.compile(r"^\s*([0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*(?:px|pt)?\s*$")
 
 
@@ -29,14 +32,28 @@ def _aspect_ratio(root: etree._Element) -> float | None:
     return None
 
 
+class RenderFailed(ValueError):
+    """resvg could not draw the SVG (it refused it, or panicked on it)."""
+
+
 def svg_to_png(svg: str, width: int) -> bytes:
-    """Renders svg at width pixels (height follows the aspect ratio)."""
+    """Renders svg at width pixels (height follows the aspect ratio); raises ValueError
+    (RenderFailed when resvg itself fails)."""
     if not 1 <= width <= MAX_WIDTH:
         raise ValueError(f"width must be between 1 and {MAX_WIDTH}")
     root = parse_svg(svg)
     ratio = _aspect_ratio(root)
     if ratio is not None and not 0 < ratio <= MAX_HEIGHT_RATIO:
         raise ValueError("the SVG's height must be positive and at most 8 times its width")
+    try:
+        return _draw(svg, width, root)
+    except _PASS_THROUGH:
+        raise
+    except BaseException as error:
+        raise RenderFailed(f"the SVG cannot be drawn: {str(error)[:200]}") from None
+
+
+def _draw(svg: str, width: int, root: etree._Element) -> bytes:
     return bytes(
         resvg_py.svg_to_bytes(
             svg_string=svg,

@@ -3,8 +3,9 @@
 A whitelist of SVG elements and attributes survives; everything else goes: scripts,
 foreignObject, event handlers, elements of other namespaces, external references of any kind
 (only `#id` links and size-bounded embedded PNG/JPEG/WebP images stay), CSS imports and external
-url()s. Entity declarations are refused outright, so neither billion-laughs expansion nor external
-entities (XXE) can happen; the parser never touches the network.
+url()s; then what the rest would cost to draw is bounded (render/cost.py). Entity declarations
+are refused outright, so neither billion-laughs expansion nor external entities (XXE) can happen;
+the parser never touches the network.
 """
 
 import base64
@@ -14,6 +15,8 @@ import re
 
 from lxml import etree
 from PIL import Image
+
+from plaudit.render import cost
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -244,6 +247,10 @@ def sanitize_svg(data: str | bytes) -> str:
         raise UnsafeSvg(f"more than {MAX_ELEMENTS} elements")
     _clean_attributes(root, "svg")
     _clean(root)
+    try:
+        cost.limit(root)
+    except cost.TooCostly as error:
+        raise UnsafeSvg(str(error)) from None
     root = _in_svg_namespace(root)
     etree.cleanup_namespaces(root)
     return etree.tostring(root, encoding="unicode")

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain.designs import MAX_BACKGROUND_BYTES, MAX_TEMPLATE_BYTES
 from plaudit.domain.errors import Invalid, NotFound
 from plaudit.render.layout import Layout
+from plaudit.render.sanitize import MAX_IMAGE_PIXELS
 from plaudit.services import designs
 from plaudit.store.org_tables import AttributeKey
 from plaudit.store.tables import Design
@@ -27,6 +28,7 @@ FONTS = ("Source Serif Pro", "Source Sans Pro", "Lato", "Caladea")
 _IMAGE_URI = re.compile(r"^data:image/(png|jpeg);base64,([A-Za-z0-9+/=\s]+)$")
 # A text's y is where the editor's marker sits: the middle of its capitals, not its baseline.
 _CAP_MIDDLE = 0.35
+_MAX_PIXELS_TEXT = f"{MAX_IMAGE_PIXELS // 1_000_000} million"
 
 
 @dataclass(frozen=True)
@@ -117,10 +119,14 @@ def _image_template(data_uri: str, layout: Layout) -> str:
         raise Invalid(fields={"image": [f"is too large (maximum is {MAX_BACKGROUND_BYTES} bytes)"]})
     try:
         with Image.open(io.BytesIO(data)) as image:
-            kind = image.format
+            kind, pixels = image.format, image.width * image.height
             image.verify()
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        pixels = MAX_IMAGE_PIXELS + 1
+    except (UnidentifiedImageError, OSError, ValueError):
         raise Invalid(fields={"image": ["must be a PNG or JPEG image"]}) from None
+    if pixels > MAX_IMAGE_PIXELS:  # the sanitizer would drop it: say so instead
+        raise Invalid(fields={"image": [f"is too large (maximum is {_MAX_PIXELS_TEXT} pixels)"]})
     if kind not in ("PNG", "JPEG"):
         raise Invalid(fields={"image": ["must be a PNG or JPEG image"]})
     width, height = layout.trim_points

@@ -8,6 +8,7 @@ memory under it.
 
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -19,11 +20,14 @@ from sqlalchemy.orm import Session
 from plaudit.render.fields import sample_fields
 from plaudit.render.merge import merge_fields
 from plaudit.render.raster import svg_to_png
+from plaudit.render.sanitize import sanitize_svg
+from plaudit.services import renderings
 from plaudit.store.org_tables import AttributeKey
 from plaudit.store.tables import Design, Organization
 
 WIDTHS = {"certificate": 1200, "badge": 600}
 CACHED_IMAGES = 32
+logger = logging.getLogger("plaudit.render")
 
 
 @dataclass(frozen=True)
@@ -69,7 +73,14 @@ def render(template: str, fields: Mapping[str, str], kind: str) -> DesignImage:
     key = etag(template, fields, kind)
     png = _cache.get(key)
     if png is None:
-        png = svg_to_png(merge_fields(template, fields), _width(kind))
+        try:
+            # Sanitized again, as for credentials: a design stored under older limits may be
+            # too costly to draw now (UnsafeSvg is a ValueError).
+            png = svg_to_png(merge_fields(sanitize_svg(template), fields), _width(kind))
+        except ValueError:  # as a credential would show it: the built-in default design
+            logger.warning("render.design_failed", exc_info=True)
+            fallback = renderings.fallback_template(kind)
+            png = svg_to_png(merge_fields(fallback, fields), _width(kind))
         _cache.put(key, png)
     return DesignImage(png=png, etag=key)
 

@@ -14,6 +14,7 @@ commits).
 import dataclasses
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ RENDERER_VERSION = "1"
 CERTIFICATE_WIDTH = 1400
 BADGE_WIDTH = 600
 SEO_WIDTH, SEO_HEIGHT = 1200, 630
+logger = logging.getLogger("plaudit.render")
 
 
 @dataclass(frozen=True)
@@ -153,8 +155,31 @@ def _with_key(job: RenderJob) -> RenderJob:
 
 
 def produce(job: RenderJob) -> bytes:
-    """The file's bytes (CPU work: run it in a worker thread)."""
-    template = sanitize_svg(job.template) if job.sanitize else job.template
+    """The file's bytes (CPU work: run it in a worker thread). A stored design that cannot be
+    drawn (hostile geometry can make resvg or svglib fail) gives way to the built-in default
+    design of its kind, so that a credential always has its files."""
+    if not job.sanitize:
+        return _draw(job, job.template)
+    try:
+        return _draw(job, sanitize_svg(job.template))
+    except Exception:  # svglib and reportlab raise many kinds of errors on odd SVG
+        logger.warning(
+            "render.design_failed",
+            exc_info=True,
+            extra={"fields": {"credential_id": job.credential_id, "variant": job.variant.name}},
+        )
+        return _draw(job, fallback_template(job.variant.kind, job.layout))
+
+
+def fallback_template(kind: str, layout: Layout | None = None) -> str:
+    """The template drawn instead of a design that cannot be drawn (in `layout`, else the
+    built-in's own)."""
+    builtin = builtin_design(default_key(kind), layout)
+    assert builtin is not None  # the default keys always name a built-in design
+    return builtin.template_svg
+
+
+def _draw(job: RenderJob, template: str) -> bytes:
     svg = merge_fields(template, job.fields)
     match job.variant.name:
         case "certificate.pdf":

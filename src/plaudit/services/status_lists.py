@@ -23,6 +23,8 @@ from plaudit.store.signing_tables import SigningKey, StatusList
 from plaudit.store.tables import Organization
 from plaudit.web import urls
 
+_MAX_NUMBER = 2**31 - 1  # list numbers are 32-bit integer columns; larger ones name nothing
+
 
 @dataclass(frozen=True)
 class SignedList:
@@ -51,7 +53,7 @@ def organization_by_uuid(session: Session, organization_uuid: str) -> Organizati
 def find(session: Session, organization_uuid: str, purpose: str, number: int) -> ListRef:
     """A published list; NotFound for an unknown organization, purpose or number."""
     organization = organization_by_uuid(session, organization_uuid)
-    if purpose not in status_list.PURPOSES or number < 1:
+    if purpose not in status_list.PURPOSES or not 1 <= number <= _MAX_NUMBER:
         raise NotFound("status list")
     if number > 1 and _row(session, organization.id, purpose, number) is None:
         raise NotFound("status list")
@@ -67,7 +69,7 @@ def find_by_url(session: Session, base_url: str, url: str) -> ListRef | None:
     if len(parts) not in (3, 4) or parts[1] != "status":
         return None
     number = parts[3] if len(parts) == 4 else "1"
-    if not number.isdigit():
+    if not (number.isascii() and number.isdigit()) or len(number) > 10:
         return None
     try:
         return find(session, parts[0], parts[2], int(number))

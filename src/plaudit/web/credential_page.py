@@ -21,7 +21,9 @@ from plaudit.web.pages import WebRoute, page
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 
-@router.get("/c/{encoded_id}")
+# HEAD answers as GET does, without the body, and is not counted as a view (link checkers and
+# unfurlers send it).
+@router.api_route("/c/{encoded_id}", methods=["GET", "HEAD"])
 async def credential_page(request: Request, encoded_id: str, settings: AppSettings) -> Response:
     # `Accept: application/vc+ld+json` or `application/vc+jwt`: the signed credential instead.
     if (signed := await verifiable.negotiated(request, encoded_id)) is not None:
@@ -29,7 +31,8 @@ async def credential_page(request: Request, encoded_id: str, settings: AppSettin
     visit = await credential_access.visit(request, encoded_id)
     if (refused := credential_access.refusal(request, visit)) is not None:
         return refused
-    await page_events.record(request, visit, analytics.VIEW)
+    if request.method == "GET":
+        await page_events.record(request, visit, analytics.VIEW)
     today = datetime.now(UTC).date()
     context = credential_view.context(visit, settings.public_base_url, today=today)
     context.update(live_verification.links(settings.public_base_url, encoded_id))

@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
 
 from plaudit.domain.credential_state import CredentialDeleted
 from plaudit.domain.errors import DomainError, NotFound, RateLimited, Unauthenticated
@@ -127,6 +128,8 @@ class WebRoute(APIRoute):
                 return error_page(request, error)
             except RequestValidationError:
                 return message_page(request, 400, "Bad request", "This address is not valid.")
+            except HTTPException:
+                raise  # deliberate answers (413 for an oversized body...): not failures
             except Exception:
                 logger.exception(
                     "web.unhandled_error",

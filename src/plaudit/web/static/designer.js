@@ -103,6 +103,7 @@
   }
 
   function refreshPreview() {
+    window.clearTimeout(previewTimer); // this drawing supersedes a scheduled one
     var serial = ++previewSerial;
     say("Drawing the preview…");
     return post("/designer/preview")
@@ -279,6 +280,8 @@
   }
 
   function save() {
+    // A preview scheduled before the save would overwrite its confirmation when it fires.
+    window.clearTimeout(previewTimer);
     say("Saving…");
     return post("/designer/save")
       .then(function (response) {
