@@ -111,3 +111,29 @@ def _storable(number: int) -> int:
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class RecipientActivity:
+    """Whether a credential's own recipient opened its page, and whether they did more with it
+    (shared, downloaded or followed a link): Accredible's `recipient_opened`/`recipient_engaged`."""
+
+    opened: frozenset[int]
+    engaged: frozenset[int]
+
+
+def recipient_activity(session: Session, credential_ids: list[int]) -> RecipientActivity:
+    """One query for a page of credentials (served by the (credential_id, created_at) index)."""
+    if not credential_ids:
+        return RecipientActivity(frozenset(), frozenset())
+    rows = session.execute(
+        select(AnalyticsEvent.credential_id, AnalyticsEvent.kind)
+        .where(
+            AnalyticsEvent.credential_id.in_(credential_ids),
+            AnalyticsEvent.by_recipient.is_(True),
+        )
+        .distinct()
+    ).all()
+    opened = frozenset(row.credential_id for row in rows if row.kind == rules.VIEW)
+    engaged = frozenset(row.credential_id for row in rows if row.kind != rules.VIEW)
+    return RecipientActivity(opened, engaged)

@@ -4,6 +4,7 @@ credential (with `id` a number), v2 search a flat record of its own."""
 from typing import Any
 
 from plaudit.dialects.accredible.mapping import credential_out, timestamp
+from plaudit.services.analytics import RecipientActivity
 from plaudit.store.tables import Credential, Organization
 from plaudit.web import urls
 
@@ -16,7 +17,7 @@ def v1_item(credential: Credential, issuer: Organization, base_url: str) -> dict
     }
 
 
-def v2_item(credential: Credential, base_url: str) -> dict[str, Any]:
+def v2_item(credential: Credential, base_url: str, activity: RecipientActivity) -> dict[str, Any]:
     achievement = credential.achievement
     return {
         "id": credential.id,
@@ -40,9 +41,9 @@ def v2_item(credential: Credential, base_url: str) -> dict[str, Any]:
         "recipient_email": credential.recipient_email,
         "recipient_id": credential.recipient_external_id,
         "recipient_meta_data": credential.recipient_meta_data,
-        # Opens and engagement are counted from the public pages' events (analytics).
-        "recipient_opened": False,
-        "recipient_engaged": False,
+        # Counted from the public page's events that the signed-in recipient caused.
+        "recipient_opened": credential.id in activity.opened,
+        "recipient_engaged": credential.id in activity.engaged,
         "custom_attributes": credential.custom_attributes,
         "meta_data": credential.meta_data,
         "group": {

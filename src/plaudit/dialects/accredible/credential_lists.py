@@ -20,7 +20,7 @@ from plaudit.dialects.accredible.paging import PageRequest, list_parameters, pag
 from plaudit.domain.credential_search import CredentialQuery, InvalidQuery
 from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, Work
-from plaudit.services import credential_search, organizations
+from plaudit.services import analytics, credential_search, organizations
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
 Json = dict[str, Any]
@@ -73,8 +73,11 @@ async def search_v2(key: ApiKey, work: ReadWork, settings: AppSettings, body: Ra
         cursor = None
         if last:
             cursor = credential_queries.encode_cursor(search.query.sort, last, page.total_count)
+        activity = analytics.recipient_activity(session, [item.id for item in page.items])
         return {
-            "credentials": [credential_list_mapping.v2_item(item, base_url) for item in page.items],
+            "credentials": [
+                credential_list_mapping.v2_item(item, base_url, activity) for item in page.items
+            ],
             "meta": {
                 "count": page.total_count,
                 "from": window.offset,
