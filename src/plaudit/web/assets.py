@@ -15,6 +15,8 @@ from importlib.resources.abc import Traversable
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from plaudit.web import conditional
+
 router = APIRouter(include_in_schema=False)
 
 _NAME = re.compile(r"[a-z0-9][a-z0-9_-]*\.(css|js|svg|png|ttf)")
@@ -75,6 +77,6 @@ async def asset(request: Request, name: str) -> Response:
         if current
         else "public, max-age=3600",
     }
-    if request.headers.get("if-none-match") == etag:
+    if conditional.is_current(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(found.body, media_type=found.media_type, headers=headers)

@@ -24,7 +24,7 @@ from plaudit.openbadges import baking, ob2
 from plaudit.services import public_credentials, renderings, signing
 from plaudit.services.public_credentials import PublicCredential
 from plaudit.services.renderings import RenderJob
-from plaudit.web import credential_access
+from plaudit.web import conditional, credential_access
 from plaudit.web import session as recipient_session
 from plaudit.web.credential_files import render_slots
 from plaudit.web.pages import WebRoute
@@ -112,14 +112,14 @@ async def _baked(request: Request, encoded_id: str, extension: Extension) -> Res
     assert forms is not None
     version, text, verify = _payload(request, shown, forms)
     job, image = await _image(request, shown, f"badge.{extension}")
-    tag = hashlib.sha256(f"{job.key}\n{version}\n{text}".encode()).hexdigest()[:32]
+    tag = '"' + hashlib.sha256(f"{job.key}\n{version}\n{text}".encode()).hexdigest()[:32] + '"'
     headers = {
-        "ETag": f'"{tag}"',
+        "ETag": tag,
         "Cache-Control": "private, no-cache" if shown.credential.private else "public, max-age=60",
         "X-Content-Type-Options": "nosniff",
         "Content-Disposition": f'inline; filename="badge-{encoded_id}.{extension}"',
     }
-    if f'"{tag}"' in request.headers.get("if-none-match", ""):
+    if conditional.is_current(request, tag):
         return Response(status_code=304, headers=headers)
     if extension == "png":
         return Response(

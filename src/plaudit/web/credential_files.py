@@ -23,7 +23,7 @@ from plaudit.http.deps import Work
 from plaudit.services import public_credentials, renderings
 from plaudit.services.public_credentials import PublicCredential
 from plaudit.services.renderings import RenderJob
-from plaudit.web import credential_access
+from plaudit.web import conditional, credential_access
 from plaudit.web import session as recipient_session
 from plaudit.web.pages import WebRoute
 
@@ -63,7 +63,6 @@ def _allowed(request: Request, shown: PublicCredential, key: str) -> tuple[bool,
 async def _serve(request: Request, encoded_id: str, variant: str, key: str) -> Response:
     state = request.app.state
     base_url = state.settings.public_base_url
-    wanted = request.headers.get("if-none-match", "")
 
     def find(session: Session) -> tuple[PublicCredential, bool, bool, RenderJob | None, bytes]:
         shown = public_credentials.find(session, encoded_id)
@@ -71,7 +70,7 @@ async def _serve(request: Request, encoded_id: str, variant: str, key: str) -> R
         if not allowed:
             return shown, False, by_recipient, None, b""
         job = renderings.prepare(session, shown.credential, shown.organization, variant, base_url)
-        if f'"{job.key}"' in wanted:
+        if conditional.is_current(request, f'"{job.key}"'):
             return shown, True, by_recipient, job, b""
         return shown, True, by_recipient, job, renderings.fetch(session, job.key) or b""
 
@@ -90,7 +89,7 @@ async def _serve(request: Request, encoded_id: str, variant: str, key: str) -> R
         headers["Content-Security-Policy"] = SVG_POLICY
     if job.variant.media_type == "application/pdf":
         headers["Content-Disposition"] = f'inline; filename="certificate-{encoded_id}.pdf"'
-    if f'"{job.key}"' in wanted:
+    if conditional.is_current(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     if not content:
         content = await anyio.to_thread.run_sync(renderings.produce, job, limiter=render_slots)

@@ -9,7 +9,7 @@ from starlette.concurrency import run_in_threadpool
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import DbWork, ServerSecret
 from plaudit.services import design_images, designs
-from plaudit.web import preview_data
+from plaudit.web import conditional, preview_data
 from plaudit.web.pages import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -46,7 +46,7 @@ async def preview(
 async def _image(request: Request, template: str, fields: dict[str, str], kind: str) -> Response:
     tag = f'"{design_images.etag(template, fields, kind)}"'
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
-    if tag in request.headers.get("if-none-match", ""):
+    if conditional.is_current(request, tag):
         return Response(status_code=304, headers=headers)
     image = await run_in_threadpool(design_images.render, template, fields, kind)
     return Response(image.png, media_type="image/png", headers=headers)

@@ -29,6 +29,7 @@ from plaudit.http.signer import server_signer
 from plaudit.openbadges import did, keys
 from plaudit.services import public_credentials, signing, status_lists
 from plaudit.services.signing import SignedForms, Signer
+from plaudit.web import conditional
 from plaudit.web import session as recipient_session
 from plaudit.web.credential_access import PRIVATE_ERROR, is_recipient
 from plaudit.web.pages import WebRoute
@@ -87,7 +88,7 @@ def _answer(request: Request, body: str, media_type: str, *, private: bool) -> R
         "Cache-Control": "private, no-store" if private else "no-cache",
         "Vary": "Accept",
     }
-    if request.headers.get("if-none-match") == etag:
+    if conditional.is_current(request, etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
 
