@@ -1,5 +1,8 @@
 """Builds the ASGI app: every dialect side by side over one core."""
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from plaudit import __version__
@@ -7,13 +10,28 @@ from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.http.docs import mount_docs
 from plaudit.http.health import router as health_router
 from plaudit.http.rate_limit import RateLimits
+from plaudit.http.render_slots import set_slots
 from plaudit.http.request_log import RequestLogMiddleware, configure_logging
+from plaudit.http.unavailable import install_handlers
 from plaudit.jobs.in_process import worker_lifespan
 from plaudit.openbadges.hosted import router as ob2_hosted_router
+from plaudit.render import isolation
 from plaudit.server_secret import refuse_insecure_secret, server_secret
+from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.web.router import router as web_router
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The in-process job worker; the verification workers (started on first use) stop with
+    the app."""
+    async with worker_lifespan(app):
+        try:
+            yield
+        finally:
+            app.state.verification_workers.close()
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -30,16 +48,28 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         max_body_size=settings.max_body_bytes,
         docs_url=None,
         redoc_url=None,
-        lifespan=worker_lifespan,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
-    app.state.database = database or Database(settings.resolved_database_url)
+    _configure_rendering(settings)
+    app.state.database = database or Database(
+        settings.resolved_database_url, lock_timeout_seconds=settings.db_lock_timeout_seconds
+    )
     app.state.server_secret = server_secret(settings)
     app.state.rate_limits = RateLimits(settings)
+    app.state.verification_workers = VerificationWorkers(Limits.of(settings))
     app.add_middleware(RequestLogMiddleware)
+    install_handlers(app)
     mount_docs(app)
     app.include_router(health_router)
     app.include_router(accredible_router)
     app.include_router(ob2_hosted_router)
     app.include_router(web_router)
     return app
+
+
+def _configure_rendering(settings: Settings) -> None:
+    isolation.configure(
+        settings.render_workers, settings.render_timeout_seconds, settings.render_memory_mb
+    )
+    set_slots(settings.render_workers)

@@ -1,19 +1,30 @@
-"""The `plaudit` command."""
+"""The `plaudit` command.
+
+Every failure ends the same way, in `_Commands`: one line on stderr and a non-zero exit status,
+never a traceback, for refusals of the commands themselves, domain errors, bad options, an
+unusable secret or signing key, bad settings and database errors. Commands that touch the
+server's secret get it first, through `server_secret`, which applies the production rule before
+anything is created.
+"""
 
 import json
+import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, NoReturn
 
 import typer
 import uvicorn
+from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
+from typer.core import TyperGroup
 
-from plaudit.domain.errors import Invalid, NotFound
+from plaudit.domain.errors import DomainError, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.http.request_log import configure_logging
 from plaudit.jobs.worker import Worker, run_until_signalled
 from plaudit.openbadges import did, keys
-from plaudit.server_secret import InsecureSecret, refuse_insecure_secret, server_secret
+from plaudit.server_secret import SecretUnavailable, server_secret
 from plaudit.services import (
     api_keys,
     credential_status,
@@ -23,11 +34,90 @@ from plaudit.services import (
 )
 from plaudit.services import credentials as credential_service
 from plaudit.services.signing import Signer
+from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
+from plaudit.store.outage import DatabaseUnavailable
+from plaudit.store.tables import Organization
 
-app = typer.Typer(help="Plaudit: self-hosted digital credentials.", no_args_is_help=True)
+logger = logging.getLogger("plaudit.cli")
+COMMAND_LOCK_TIMEOUT_SECONDS = 60.0
+
+
+class CommandFailed(Exception):
+    """A command cannot do what was asked; the message is the line the user sees."""
+
+
+# A bad option or an unknown command: Typer's click raises it (the package Typer vendors since
+# 0.2x, or the click package before), so it is found through Typer's public BadParameter.
+_UsageError: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "UsageError"
+)
+
+
+class _Commands(TyperGroup):
+    """The one place where a command's failure becomes one line on stderr and an exit status."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: Any = None, **extra: Any
+    ) -> Any:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except _UsageError as error:
+            _usage_failure(error)
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UsageError as error:
+            _usage_failure(error)
+        except DomainError as error:
+            _fail(_domain_message(error))
+        except (CommandFailed, SecretUnavailable, keys.KeyUnavailable) as error:
+            _fail(str(error))
+        except ValidationError as error:
+            _fail(_settings_message(error))
+        except DatabaseUnavailable as error:
+            _fail(f"{error}: {error.detail}" if error.detail else str(error))
+        except SQLAlchemyError as error:
+            _fail(f"database error: {getattr(error, 'orig', None) or error}")
+        except OSError as error:
+            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+
+
+def _usage_failure(error: Any) -> NoReturn:
+    if type(error).__name__ == "NoArgsIsHelpError":
+        raise error  # not a failure: the help text that was asked for
+    context = error.ctx
+    _fail(error.format_message(), error.exit_code, context.command_path if context else "plaudit")
+
+
+def _fail(message: str, status: int = 1, command: str = "plaudit") -> NoReturn:
+    line = " ".join(message.split())
+    typer.echo(f"{command}: {line}", err=True)
+    raise typer.Exit(status)
+
+
+def _domain_message(error: DomainError) -> str:
+    if isinstance(error, Invalid):
+        reasons = [f"{name} {why}" for name, whys in error.fields.items() for why in whys]
+        return "; ".join(reasons) or error.code
+    return str(error)
+
+
+def _settings_message(error: ValidationError) -> str:
+    """Names each bad setting and why, never its value (it may be the secret)."""
+    problems = [
+        f"PLAUDIT_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
+        for problem in error.errors()
+    ]
+    return "bad configuration: " + "; ".join(problems)
+
+
+app = typer.Typer(
+    cls=_Commands, help="Plaudit: self-hosted digital credentials.", no_args_is_help=True
+)
 keys_app = typer.Typer(help="Manage API keys.", no_args_is_help=True)
 db_app = typer.Typer(help="Manage the database schema.", no_args_is_help=True)
 credits_app = typer.Typer(help="Issuance credits.", no_args_is_help=True)
@@ -38,22 +128,54 @@ credentials_app = typer.Typer(help="Credentials.", no_args_is_help=True)
 app.add_typer(credentials_app, name="credentials")
 signing_app = typer.Typer(help="Organizations' signing keys and DIDs.", no_args_is_help=True)
 app.add_typer(signing_app, name="signing")
+orgs_app = typer.Typer(help="Organizations.", no_args_is_help=True)
+app.add_typer(orgs_app, name="orgs")
+
+
+@app.callback()
+def _start() -> None:
+    # Settings are read (and refused, in one line) before any command runs; logs are JSON lines.
+    configure_logging(get_settings().log_level)
 
 
 def _database() -> Database:
-    database = Database(get_settings().resolved_database_url)
+    # A command (and the migration `serve` runs first) waits for locks as long as it takes
+    # another process to migrate, not the few seconds after which a request is answered 503.
+    database = Database(
+        get_settings().resolved_database_url, lock_timeout_seconds=COMMAND_LOCK_TIMEOUT_SECONDS
+    )
     upgrade(database.engine)
     return database
 
 
 def _organization_id(database: Database, given: int | None) -> int:
-    if given is not None:
-        return given
-    with database.session() as session:
+    with database.session(readonly=True) as session:
+        if given is not None:
+            if session.get(Organization, given) is None:
+                raise CommandFailed(f"no organization {given} (`plaudit orgs list` shows them)")
+            return given
         found = organizations.list_organizations(session)
-    if len(found) != 1:
-        raise typer.BadParameter("there is not exactly one organization: name one with --org")
+    if not found:
+        raise CommandFailed("no organization yet: make one with `plaudit orgs create NAME`")
+    if len(found) > 1:
+        raise CommandFailed(
+            f"{len(found)} organizations: name one with --org (`plaudit orgs list` shows them)"
+        )
     return found[0].id
+
+
+def _report_locked_out(database: Database, secret: bytes) -> None:
+    """At start-up, one log line per organization that cannot sign under this secret, saying
+    what to do, rather than a failure at its next issuance."""
+    with database.session(readonly=True) as session:
+        locked = keys.locked_out(session, secret)
+    for organization in locked:
+        fields = {
+            "organization_id": organization.id,
+            "organization_name": organization.name,
+            "message": str(keys.KeyUnavailable(organization.id)),
+        }
+        logger.error("signing.key_unavailable", extra={"fields": fields})
 
 
 @app.command()
@@ -64,12 +186,10 @@ def serve(
 ) -> None:
     """Apply migrations, then serve the API."""
     settings = get_settings()
-    try:
-        refuse_insecure_secret(settings)
-    except InsecureSecret as error:
-        typer.echo(f"plaudit serve: {error}", err=True)
-        raise typer.Exit(1) from None
-    _database().dispose()
+    secret = server_secret(settings)
+    database = _database()
+    _report_locked_out(database, secret)
+    database.dispose()
     uvicorn.run(
         "plaudit.app:create_app",
         factory=True,
@@ -89,10 +209,11 @@ def init(
 ) -> None:
     """Create the demo organization if missing and print a new account-wide API key for it."""
     settings = get_settings()
+    secret = server_secret(settings)
     database = _database()
     with database.transaction() as session:
         organization, created = organizations.ensure_organization(session, settings.demo_org_name)
-        keys.ensure_key(session, organization, server_secret(settings))  # its signing key
+        keys.ensure_key(session, organization, secret)  # its signing key
         issued = api_keys.create_key(session, organization.id, label="plaudit init")
         result = {
             "organization_id": organization.id,
@@ -113,6 +234,47 @@ def init(
     )
 
 
+@orgs_app.command("create")
+def orgs_create(
+    name: Annotated[str, typer.Argument(help="The organization's name (unique).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Create an organization, with its default department and designs, and print a new
+    account-wide API key for it. Its signing key is made when it first signs, under the
+    server's secret."""
+    database = _database()
+    with database.transaction() as session:
+        organization = organizations.create_named(session, name)
+        issued = api_keys.create_key(session, organization.id, label="plaudit orgs create")
+    result = {
+        "organization_id": organization.id,
+        "organization_uuid": str(organization.uuid),
+        "organization_name": organization.name,
+        "api_key": issued.plaintext,
+    }
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    typer.echo(f"Created organization {organization.name!r} (id {organization.id}).")
+    typer.echo(f"API key (shown once): {issued.plaintext}")
+
+
+@orgs_app.command("list")
+def orgs_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array.")] = False,
+) -> None:
+    """List the organizations: id, UUID and name."""
+    database = _database()
+    with database.session(readonly=True) as session:
+        found = organizations.list_organizations(session)
+    if as_json:
+        rows = [{"id": o.id, "uuid": str(o.uuid), "name": o.name} for o in found]
+        typer.echo(json.dumps(rows))
+        return
+    for organization in found:
+        typer.echo(f"{organization.id:>6}  {organization.uuid}  {organization.name}")
+
+
 @keys_app.command("create")
 def keys_create(
     org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
@@ -125,14 +287,21 @@ def keys_create(
     """Create an API key (account-wide, or scoped to one department)."""
     database = _database()
     organization_id = _organization_id(database, org)
-    with database.transaction() as session:
-        issued = api_keys.create_key(session, organization_id, department, label)
-        result = {
-            "prefix": issued.key.prefix,
-            "organization_id": organization_id,
-            "department_id": department,
-            "api_key": issued.plaintext,
-        }
+    try:
+        with database.transaction() as session:
+            issued = api_keys.create_key(session, organization_id, department, label)
+    except NotFound as error:
+        if error.entity != "department":
+            raise
+        raise CommandFailed(
+            f"organization {organization_id} has no department {department}"
+        ) from None
+    result = {
+        "prefix": issued.key.prefix,
+        "organization_id": organization_id,
+        "department_id": department,
+        "api_key": issued.plaintext,
+    }
     typer.echo(json.dumps(result) if as_json else f"API key (shown once): {issued.plaintext}")
 
 
@@ -171,9 +340,7 @@ def credentials_revoke(
             credential = credential_service.get(session, Scope(organization_id), ref)
             credential_status.revoked(session, credential)
     except NotFound:
-        raise typer.BadParameter(
-            f"no credential {ref!r} in organization {organization_id}"
-        ) from None
+        raise CommandFailed(f"no credential {ref!r} in organization {organization_id}") from None
     typer.echo(f"Revoked credential {credential.id}.")
 
 
@@ -190,7 +357,7 @@ def credits_set(
         with database.transaction() as session:
             credits.set_balance(session, organization_id, balance)
     except Invalid:
-        raise typer.BadParameter("credits must be between 0 and 2147483647") from None
+        raise CommandFailed("credits must be between 0 and 2147483647") from None
     typer.echo(f"Credits of organization {organization_id}: {amount.strip().lower()}.")
 
 
@@ -208,15 +375,16 @@ def _whole_number(text: str) -> int:
     try:
         return int(text)
     except ValueError:
-        raise typer.BadParameter("a whole number or 'unlimited'") from None
+        raise CommandFailed("credits are a whole number or 'unlimited'") from None
 
 
 @app.command()
 def worker() -> None:
     """Run background jobs until SIGTERM or Ctrl-C (the job under way is finished first)."""
     settings = get_settings()
-    configure_logging(settings.log_level)
+    secret = server_secret(settings)
     database = _database()
+    _report_locked_out(database, secret)
     run_until_signalled(Worker(database, settings))
     database.dispose()
 
@@ -235,12 +403,18 @@ def verify(
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
+        # A usage error (status 2): status 1 means "not valid".
         raise typer.BadParameter(f"cannot read {file}: {error.strerror}") from None
     settings = get_settings()
     signer = Signer(settings.public_base_url, server_secret(settings))
+    workers = VerificationWorkers(Limits.of(settings))  # the same bounds as POST /verify
+    try:
+        examined = workers.examine_blocking(data)
+    finally:
+        workers.close()
     database = _database()
     with database.writing_session() as session:
-        result = verification.verify_bytes(session, signer, data, may_sign=True).as_json()
+        result = verification.verify_examined(session, signer, examined, may_sign=True).as_json()
         session.commit()  # keeps a status list it had to sign again
     database.dispose()
     if as_json:
@@ -258,15 +432,18 @@ def verify(
 def signing_show(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
     """Print the organization's DID and its keys (active first), making its first key if none."""
     settings = get_settings()
+    secret = server_secret(settings)
     database = _database()
     organization_id = _organization_id(database, org)
     with database.transaction() as session:
         organization = organizations.get_organization(session, organization_id)
-        keys.ensure_key(session, organization, server_secret(settings))
+        keys.ensure_key(session, organization, secret)
         published = keys.published_keys(session, organization_id)
         typer.echo(did.issuer_did(settings.public_base_url, organization, published[0]))
         for row in published:
             state = f"retired {row.retired_at:%Y-%m-%d}" if row.retired_at else "active"
+            if not row.retired_at and row.encryption_key_id != keys.encryption_key_id(secret):
+                state += " (made under another secret: rotate to sign again)"
             typer.echo(f"  key {row.sequence}  {keys.multikey(row)}  {state}")
 
 
@@ -275,13 +452,16 @@ def signing_rotate(
     org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
 ) -> None:
     """Make a new signing key; older keys are retired but stay published, so what they signed
-    still verifies. Credentials are signed again with the new key when next asked for."""
+    still verifies. Credentials are signed again with the new key when next asked for. It is
+    also the way out for an organization whose key was made under another server secret: the
+    old key is not needed to make the new one."""
     settings = get_settings()
+    secret = server_secret(settings)
     database = _database()
     organization_id = _organization_id(database, org)
     with database.transaction() as session:
         organization = organizations.get_organization(session, organization_id)
-        row = keys.rotate(session, organization, server_secret(settings))
+        row = keys.rotate(session, organization, secret)
         typer.echo(f"Key {row.sequence} is now active: {keys.multikey(row)}")
 
 
@@ -293,7 +473,7 @@ def signing_did_method(
     """How the organization's credentials name their issuer: did:web, or the active key's
     did:key (which changes when the key rotates)."""
     if method not in did.METHODS:
-        raise typer.BadParameter("web or key")
+        raise CommandFailed("the DID method is web or key")
     database = _database()
     organization_id = _organization_id(database, org)
     with database.transaction() as session:

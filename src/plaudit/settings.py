@@ -1,5 +1,6 @@
 """Configuration from `PLAUDIT_` environment variables; the defaults start a working server."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -15,11 +16,19 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLAUDIT_", extra="ignore")
 
     data_dir: Path = Field(
-        default=Path("data"), description="Where the SQLite database and other files live."
+        default=Path("data"),
+        description="Where the SQLite database and other files live; kept 0700, its files 0600.",
     )
     database_url: str | None = Field(
         default=None,
         description="SQLAlchemy URL; defaults to a SQLite file in the data directory.",
+    )
+    db_lock_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="Longest a request waits for a database lock, a pooled connection or a "
+        "PostgreSQL server before it is answered 503 with Retry-After.",
     )
     host: str = Field(default="127.0.0.1", description="Address `plaudit serve` listens on.")
     port: int = Field(default=8000, description="Port `plaudit serve` listens on.")
@@ -83,6 +92,25 @@ class Settings(BaseSettings):
         description="Most credentials `POST /v1/credentials/generate_pdf` renders while the "
         "client waits; larger requests run as a background job.",
     )
+    render_workers: int = Field(
+        default_factory=lambda: os.cpu_count() or 1,
+        ge=1,
+        le=64,
+        description="Worker processes that draw certificates, badges and previews; defaults to "
+        "the number of cores. A design that crashes or outlasts its worker takes only that "
+        "worker down.",
+    )
+    render_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        description="Longest one drawing may take; past it its worker is killed and the "
+        "built-in design is drawn instead.",
+    )
+    render_memory_mb: int = Field(
+        default=1024,
+        ge=256,
+        description="Address space of each render worker process, in MiB.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis URL (redis:// or rediss://) for rate-limit counters shared by every "
@@ -108,13 +136,35 @@ class Settings(BaseSettings):
     )
     env: Literal["development", "production"] = Field(
         default="development",
-        description="production refuses to start without a real PLAUDIT_SECRET_KEY (it "
-        "encrypts the organizations' signing keys).",
+        description="production: every command that uses the secret refuses to run without a "
+        "real PLAUDIT_SECRET_KEY (it encrypts the organizations' signing keys).",
     )
     sign_at_issuance: bool = Field(
         default=True,
         description="Sign each published credential (Open Badges 3.0, both proof formats) in "
         "the transaction that issues it; false: sign when first asked for.",
+    )
+    verify_workers: int = Field(
+        default=2,
+        ge=1,
+        le=64,
+        description="Worker processes that examine credentials submitted to `POST /verify` "
+        "(and `plaudit verify`); one that runs out of time is killed and replaced.",
+    )
+    verify_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="Longest a worker may examine one submitted credential before it is "
+        "killed; a request waits at most twice that in all. Past either, the answer is a "
+        "failed verification saying so.",
+    )
+    verify_max_nodes: int = Field(
+        default=5000,
+        ge=100,
+        description="Most JSON values (objects, arrays, strings, numbers...) a submitted "
+        "credential may hold, checked before it is canonicalized; it may also nest at most "
+        "32 levels deep.",
     )
 
     @property

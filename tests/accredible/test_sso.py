@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from plaudit.services.sso import code_hash
 from plaudit.store.db import Database
 from plaudit.store.sso_tables import SsoCode
-from plaudit.web.session import COOKIE
+from plaudit.web.session import COOKIE, EMBEDDED_COOKIE
 from tests.accredible.helpers import create_group, issue, unique_email
 from tests.support.live_server import LiveServer
 from tests.support.openapi import assert_conforms
@@ -155,15 +155,35 @@ def test_wallet_view_lists_the_recipients_credentials_in_this_organization_only(
 def test_embed_lands_on_a_framable_wallet(api: httpx.Client, live_server: LiveServer) -> None:
     credential = issue(api, create_group(api)["id"])
     embedded = generate(api, credential_id=credential["id"], wallet_view=True, embed=True)
-    response, browser = land(live_server, embedded)
+    response, _ = land(live_server, embedded)
     assert response.headers["location"] == f"{live_server.base_url}/wallet?embed=1"
-    page = browser.get(response.headers["location"])
+    # In the issuer's iframe only a partitioned cookie is kept (docs/adr/0011); no Lax one.
+    [cookie] = response.headers.get_list("set-cookie")
+    name, value = cookie.split(";")[0].split("=", 1)
+    assert name == EMBEDDED_COOKIE
+    attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+    assert {"path=/", "httponly", "secure", "samesite=none", "partitioned"} <= attributes
+    assert not any(part.startswith("domain") for part in attributes)
+    # The cookie is Secure: httpx keeps it off plain http, as a browser does except on loopback.
+    with httpx.Client(headers={"Cookie": f"{name}={value}"}, timeout=30) as browser:
+        page = browser.get(response.headers["location"])
     assert page.status_code == 200
     assert "x-frame-options" not in page.headers
     assert "frame-ancestors *" in page.headers["content-security-policy"]
     # Without the wallet view, embed is ignored, as the OpenAPI file says.
     plain, _ = land(live_server, generate(api, credential_id=credential["id"], embed=True))
     assert plain.headers["location"].endswith(f"/wallet?credential={credential['encoded_id']}")
+
+
+def test_top_level_sessions_stay_same_site_lax(api: httpx.Client, live_server: LiveServer) -> None:
+    credential = issue(api, create_group(api)["id"])
+    for body in ({}, {"wallet_view": True}, {"embed": True}):
+        response, _ = land(live_server, generate(api, credential_id=credential["id"], **body))
+        [cookie] = response.headers.get_list("set-cookie")
+        attributes = {part.strip().lower() for part in cookie.split(";")[1:]}
+        assert cookie.startswith(f"{COOKIE}=")
+        assert "samesite=lax" in attributes and "httponly" in attributes
+        assert "partitioned" not in attributes and "samesite=none" not in attributes
 
 
 def test_expired_link_is_refused_with_a_way_back(

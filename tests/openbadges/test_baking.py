@@ -3,7 +3,9 @@ valid PNG or SVG; a second bake replaces the first."""
 
 import io
 import json
+import resource
 import struct
+import time
 import zlib
 
 import pytest
@@ -11,6 +13,7 @@ from lxml import etree
 from PIL import Image
 
 from plaudit.openbadges import baking
+from tests.support.hostile_inputs import make_verify_png_bomb
 
 CREDENTIAL = json.dumps({"id": "urn:uuid:1", "name": "Données ]]> <b>&</b>"})
 JWT = "eyJhbGciOiJFZERTQSJ9.eyJpc3MiOiJ4In0.c2ln"
@@ -134,3 +137,36 @@ def test_svg_ob2_assertion() -> None:
 def test_svg_hostile_or_foreign_input_never_yields_a_badge(hostile: str) -> None:
     with pytest.raises(baking.NotBaked):
         baking.extract_svg(hostile)
+
+
+def test_png_zip_bomb_is_refused_without_inflating_it() -> None:
+    """Only the badge's own chunk is inflated, and only up to a cap: 256 MiB of zeros under
+    the badge keyword (and another 256 MiB under a foreign one) cost neither time nor memory."""
+    bomb = make_verify_png_bomb()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    started = time.monotonic()
+    with pytest.raises(baking.NotBaked, match="the baked credential is larger than 2 MiB"):
+        baking.extract_png(bomb)
+    assert time.monotonic() - started < 1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 64
+
+
+def test_png_compressed_chunks_under_other_keywords_are_never_inflated() -> None:
+    body = b"Comment\x00\x01\x00\x00\x00" + b"not a deflate stream"
+    foreign = (
+        struct.pack(">I", len(body))
+        + b"iTXt"
+        + body
+        + struct.pack(">I", zlib.crc32(b"iTXt" + body))
+    )
+    image = png_bytes()
+    baked = baking.bake_png(image[:33] + foreign + image[33:], JWT)
+    assert baking.extract_png(baked).text == JWT  # a broken foreign chunk hides nothing
+
+
+def test_png_with_too_many_chunks_is_refused() -> None:
+    image = png_bytes()
+    chunk = struct.pack(">I", 0) + b"tEXt" + struct.pack(">I", zlib.crc32(b"tEXt"))
+    crowded = image[:33] + chunk * 5000 + image[33:]  # after the 8-byte signature and IHDR
+    with pytest.raises(baking.NotBaked, match="more than 4096 chunks"):
+        baking.extract_png(crowded)

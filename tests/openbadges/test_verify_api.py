@@ -340,3 +340,24 @@ def test_too_large_input_is_refused(http: httpx.Client) -> None:
     response = http.post("/verify", content=body, headers={"Content-Type": "application/json"})
     assert response.status_code == 200
     assert response.json()["errors"] == ["too large to be a credential"]
+
+
+def test_every_proof_of_a_proof_set_must_hold(api: httpx.Client, http: httpx.Client) -> None:
+    """A junk proof beside a good one does not ride on it: the credential is not valid, and the
+    reason names the proof that failed."""
+    document = signed_json(http, issued(api)["encoded_id"])
+    (good,) = document["proof"]
+    forged = {**good, "proofValue": multibase.encode_z(bytes(64))}
+    cases = [
+        ([good, forged], "proof 2 of 2: the signature does not match the credential"),
+        ([forged, good], "proof 1 of 2: the signature does not match the credential"),
+        ([good, "junk"], "proof 2 of 2 is not a proof object"),
+        ([good, {"type": "Ed25519Signature2020"}], "proof 2 of 2 is not a DataIntegrityProof"),
+    ]
+    for proofs, expected in cases:
+        result = post_json(http, {**document, "proof": proofs}, "application/json")
+        assert result["valid"] is False, proofs
+        assert outcomes(result)["proof"] == "failed"
+        assert reason(result, "proof").startswith(expected), reason(result, "proof")
+    both = post_json(http, {**document, "proof": [good, good]}, "application/json")
+    assert both["valid"] is True, both

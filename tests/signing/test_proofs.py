@@ -143,3 +143,12 @@ def test_a_did_key_resolves_to_its_key_without_a_database() -> None:
     assert document["assertionMethod"] == [method["id"]]
     resolved = did.resolve_did(None, "https://x.example", did.did_key(fingerprint))  # type: ignore[arg-type]
     assert list(resolved) == [method["id"]]
+
+
+def test_every_proof_of_a_proof_set_must_verify() -> None:
+    document = signed()
+    (good,) = document["proof"]
+    other = data_integrity.add_proof(document, Ed25519PrivateKey.generate(), METHOD)["proof"][0]
+    with pytest.raises(ProofInvalid, match=r"^proof 2 of 2: the signature does not match"):
+        data_integrity.verify_proof({**document, "proof": [good, other]}, KEY.public_key())
+    data_integrity.verify_proof({**document, "proof": [good, good]}, KEY.public_key())

@@ -1,6 +1,6 @@
 """The recipient's session cookie: its flags, and signing out."""
 
-from fastapi import Response
+from fastapi import Request, Response
 
 from plaudit.settings import Settings
 from plaudit.web.session import COOKIE, RecipientSession, sign_in, sign_out
@@ -24,9 +24,14 @@ def test_cookie_is_secure_on_an_https_site_only() -> None:
         assert ("Secure" in cookie) is secure
 
 
+def _request_with(cookie: str) -> Request:
+    return Request({"type": "http", "headers": [(b"cookie", cookie.encode())]})
+
+
 def test_sign_out_expires_the_cookie_with_the_same_flags() -> None:
     response = Response()
-    sign_out(response, Settings(base_url="https://credentials.example.org"))
+    request = _request_with(f"{COOKIE}=signed-value")
+    sign_out(request, response, Settings(base_url="https://credentials.example.org"))
     cookie = cookie_of(response)
     assert cookie.startswith(f'{COOKIE}=""') and "Max-Age=0" in cookie
     assert "Secure" in cookie and "HttpOnly" in cookie and "Path=/" in cookie

@@ -19,6 +19,7 @@ from typing import Any
 from plaudit.jobs import queue
 from plaudit.jobs.handlers import default_registry
 from plaudit.jobs.registry import JobContext, Registry
+from plaudit.render import isolation
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.tables import utcnow
@@ -57,6 +58,9 @@ class Worker:
         self.worker_id = worker_id or new_worker_id()
         self.clock = clock
         self.lease = timedelta(seconds=settings.job_lease_seconds)
+        isolation.configure(
+            settings.render_workers, settings.render_timeout_seconds, settings.render_memory_mb
+        )
 
     def run(self, stop: threading.Event) -> None:
         """Run jobs until `stop` is set; the job under way is finished first."""

@@ -15,7 +15,9 @@ added:
 - canonical.py: `canonize(document, *, safe=False, loader=None) -> str` (RDFC-1.0 N-Quads).
 - data_integrity.py: `add_proof(doc, private_key, verification_method)` (change: it writes
   `proof` as a one-element array, which the 1EdTech schema requires; read it with
-  `proof_of(doc)`), `verify_proof(doc, public_key)` (raises `ProofInvalid(reason)`).
+  `proof_of(doc)`), `verify_proof(doc, public_key)` (raises `ProofInvalid(reason)`; every
+  proof of a set must hold), `proofs_of(doc)`, `signed_inputs(doc)` (what each proof signs,
+  before any key is known: see verify.py's `examine`).
 - vc_jwt.py: `sign_jwt(doc, private_key, kid)`, `verify_jwt(token, public_key) -> payload`
   (raises ProofInvalid), `header_of(token)` (unverified, to find the `kid`).
 - status_list.py: `encode_list`, `decode_list`, `bit`, `allocate`, `set_bit`, `entry_of`,

@@ -24,6 +24,10 @@ OB2_NAMESPACE = "http://openbadges.org"
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 _OB3_ELEMENT = f"{{{OB3_NAMESPACE}}}credential"
 _OB2_ELEMENT = f"{{{OB2_NAMESPACE}}}assertion"
+# Bounds on reading a PNG anyone may submit: a real badge has a few dozen chunks and a credential
+# of some kilobytes.
+MAX_CHUNKS = 4096
+MAX_TEXT_BYTES = 2 * 1024 * 1024
 
 Version = Literal["ob3", "ob2"]
 
@@ -45,12 +49,14 @@ class BakedBadge:
 
 
 def _chunks(png: bytes) -> list[tuple[bytes, bytes]]:
-    """The (type, data) chunks of a PNG, each CRC checked."""
+    """The (type, data) chunks of a PNG, each CRC checked; at most MAX_CHUNKS of them."""
     if not png.startswith(PNG_SIGNATURE):
         raise NotBaked("not a PNG file")
     chunks: list[tuple[bytes, bytes]] = []
     position = len(PNG_SIGNATURE)
     while position < len(png):
+        if len(chunks) == MAX_CHUNKS:
+            raise NotBaked(f"a PNG with more than {MAX_CHUNKS} chunks")
         if position + 12 > len(png):
             raise NotBaked("truncated PNG chunk")
         (length,) = struct.unpack(">I", png[position : position + 4])
@@ -81,24 +87,39 @@ def _itxt(keyword: str, text: str) -> bytes:
     return keyword.encode("latin-1") + b"\x00\x00\x00\x00\x00" + text.encode("utf-8")
 
 
-def _text_of(kind: bytes, data: bytes) -> tuple[str, str] | None:
-    """(keyword, text) of an iTXt or tEXt chunk; None for other chunks."""
-    if kind == b"tEXt":
-        keyword, _, text = data.partition(b"\x00")
-        return keyword.decode("latin-1"), text.decode("latin-1")
-    if kind != b"iTXt":
+def _keyword(kind: bytes, data: bytes) -> str | None:
+    """The keyword of an iTXt or tEXt chunk; None for other chunks."""
+    if kind not in (b"iTXt", b"tEXt"):
         return None
-    keyword, _, rest = data.partition(b"\x00")
+    return data.partition(b"\x00")[0].decode("latin-1")
+
+
+def _text_of(kind: bytes, data: bytes) -> str:
+    """The text of an iTXt or tEXt chunk, inflated (iTXt may be compressed) to MAX_TEXT_BYTES
+    at most: a few hundred KB of deflate stream can hold gigabytes of zeros."""
+    _name, _, rest = data.partition(b"\x00")
+    if kind == b"tEXt":
+        return rest.decode("latin-1")
     if len(rest) < 2:
         raise NotBaked("malformed iTXt chunk")
     compressed, body = rest[0], rest[2:]
     _language, _, body = body.partition(b"\x00")
     _translated, _, body = body.partition(b"\x00")
     try:
-        raw = zlib.decompress(body) if compressed else body
-        return keyword.decode("latin-1"), raw.decode("utf-8")
+        raw = _inflate(body) if compressed else body
+        return raw.decode("utf-8")
     except (zlib.error, UnicodeDecodeError) as error:
         raise NotBaked("malformed iTXt chunk") from error
+
+
+def _inflate(body: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    raw = inflater.decompress(body, MAX_TEXT_BYTES + 1)
+    if len(raw) > MAX_TEXT_BYTES:
+        raise NotBaked(f"the baked credential is larger than {MAX_TEXT_BYTES // 2**20} MiB")
+    if not inflater.eof:
+        raise NotBaked("malformed iTXt chunk")
+    return raw
 
 
 def bake_png(png: bytes, text: str, version: Version = "ob3") -> bytes:
@@ -107,22 +128,19 @@ def bake_png(png: bytes, text: str, version: Version = "ob3") -> bytes:
     kept = b"".join(
         _chunk(kind, data)
         for kind, data in _chunks(png)
-        if kind != b"IEND" and not _is_keyword(kind, data, keyword)
+        if kind != b"IEND" and _keyword(kind, data) != keyword
     )
     return PNG_SIGNATURE + kept + _chunk(b"iTXt", _itxt(keyword, text)) + _chunk(b"IEND", b"")
 
 
-def _is_keyword(kind: bytes, data: bytes, keyword: str) -> bool:
-    return kind in (b"iTXt", b"tEXt") and data.partition(b"\x00")[0] == keyword.encode()
-
-
 def extract_png(png: bytes) -> BakedBadge:
-    """The badge a PNG carries: an OB 3.0 credential before an OB 2.0 assertion."""
+    """The badge a PNG carries: an OB 3.0 credential before an OB 2.0 assertion. Only the
+    first chunk of each badge keyword is read; no other chunk is ever inflated."""
     found: dict[str, str] = {}
     for kind, data in _chunks(png):
-        entry = _text_of(kind, data)
-        if entry and entry[0] in (OB3_KEYWORD, OB2_KEYWORD):
-            found.setdefault(entry[0], entry[1])
+        keyword = _keyword(kind, data)
+        if keyword in (OB3_KEYWORD, OB2_KEYWORD) and keyword not in found:
+            found[keyword] = _text_of(kind, data)
     if OB3_KEYWORD in found:
         return BakedBadge("ob3", found[OB3_KEYWORD])
     if OB2_KEYWORD in found:

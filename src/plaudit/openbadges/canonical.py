@@ -301,8 +301,9 @@ class TooComplex(ValueError):
 # all know each other take pyld most of a minute), and anyone can POST one to /verify. The spec
 # asks implementations to bound the work; this bounds the steps of the N-degree hashing (every
 # step asks the canonical issuer whether a node is labelled) at far more than any credential
-# needs, and a few seconds at most.
-MAX_WORK = 200_000
+# needs, and about a second, well inside the time a /verify worker may take
+# (PLAUDIT_VERIFY_TIMEOUT_SECONDS), so that a poison graph is answered for what it is.
+MAX_WORK = 50_000
 
 
 class _BudgetedIssuer(IdentifierIssuer):

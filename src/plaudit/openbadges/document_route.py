@@ -12,6 +12,8 @@ from fastapi.routing import APIRoute
 
 from plaudit.domain.errors import DomainError, NotFound, RateLimited
 from plaudit.http.rate_limit import limits_of
+from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.openbadges.keys import KeyUnavailable
 
 logger = logging.getLogger("plaudit.openbadges")
 CORS = {"Access-Control-Allow-Origin": "*"}
@@ -39,7 +41,17 @@ class DocumentRoute(APIRoute):
                 )
             except DomainError:
                 return JSONResponse({"error": "Bad request"}, status_code=400, headers=CORS)
-            except Exception:
+            except KeyUnavailable as error:
+                fields = {"request_id": request.state.request_id, "reason": str(error)}
+                logger.error("openbadges.signing_key_unavailable", extra={"fields": fields})
+                return JSONResponse({"error": "Temporarily unavailable"}, status_code=503)
+            except Exception as error:
+                if (outage := outage_of(request, error)) is not None:
+                    return JSONResponse(
+                        {"error": message(outage)},
+                        status_code=503,
+                        headers={**retry_after(outage), **CORS},
+                    )
                 logger.exception(
                     "openbadges.unhandled_error",
                     extra={"fields": {"request_id": request.state.request_id}},

@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from plaudit.http.deps import DbWork
+from plaudit.http.render_slots import in_render_slot
 from plaudit.openbadges import ob2
 from plaudit.openbadges.document_route import DocumentRoute
 from plaudit.services import design_images, designs, hosted_badges
@@ -68,7 +68,7 @@ async def badge_class_image(badge_class_id: str, work: DbWork) -> Response:
         return designs.template_of(design), design_images.sample_values(session, design, given)
 
     template, fields = await work(run)
-    image = await run_in_threadpool(design_images.render, template, fields, "badge")
+    image = await in_render_slot(design_images.render, template, fields, "badge")
     headers = {"ETag": f'"{image.etag}"', "Cache-Control": "public, max-age=300"}
     return Response(image.png, media_type="image/png", headers=headers)
 

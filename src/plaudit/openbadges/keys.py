@@ -33,7 +33,20 @@ _NONCE_BYTES = 12
 
 
 class KeyUnavailable(RuntimeError):
-    """A private key cannot be decrypted: the server's secret is not the one that encrypted it."""
+    """A private key cannot be decrypted: the server's secret is not the one that encrypted it.
+    Nothing can be signed for the organization until the operator sets that secret again or
+    rotates to a key made under this one; the message says so."""
+
+    def __init__(self, organization_id: int | None = None) -> None:
+        self.organization_id = organization_id
+        if organization_id is None:
+            super().__init__("the signing key was encrypted under another server secret")
+            return
+        super().__init__(
+            f"organization {organization_id}'s signing key was encrypted under another server "
+            "secret: set PLAUDIT_SECRET_KEY to the secret it was made with, or run `plaudit "
+            f"signing rotate --org {organization_id}` to make a new key under this one"
+        )
 
 
 @lru_cache(maxsize=8)
@@ -63,7 +76,7 @@ def decrypt_private_key(ciphertext: bytes, secret: bytes, associated_data: bytes
             ciphertext[:_NONCE_BYTES], ciphertext[_NONCE_BYTES:], associated_data
         )
     except InvalidTag:
-        raise KeyUnavailable("the signing key was encrypted under another server secret") from None
+        raise KeyUnavailable() from None
 
 
 def raw_public_key(public_key: Ed25519PublicKey) -> bytes:
@@ -133,6 +146,8 @@ def active_key(session: Session, organization: Organization, secret: bytes) -> A
 
 
 def unlock(row: SigningKey, organization: Organization, secret: bytes) -> ActiveKey:
+    if row.encryption_key_id != encryption_key_id(secret):
+        raise KeyUnavailable(organization.id)
     raw = decrypt_private_key(
         row.private_key_ciphertext, secret, _associated_data(organization, row.sequence)
     )
@@ -171,5 +186,21 @@ def published_keys(session: Session, organization_id: int) -> list[SigningKey]:
             select(SigningKey)
             .where(SigningKey.organization_id == organization_id)
             .order_by(SigningKey.sequence.desc())
+        )
+    )
+
+
+def locked_out(session: Session, secret: bytes) -> list[Organization]:
+    """Organizations whose active key `secret` cannot unlock (it was made under another secret):
+    they cannot sign until the operator acts, which start-up reports."""
+    return list(
+        session.scalars(
+            select(Organization)
+            .join(SigningKey, SigningKey.organization_id == Organization.id)
+            .where(
+                SigningKey.retired_at.is_(None),
+                SigningKey.encryption_key_id != encryption_key_id(secret),
+            )
+            .order_by(Organization.id)
         )
     )

@@ -3,11 +3,18 @@
 A submission is an OB 3.0 credential as JSON-LD with a Data Integrity proof, a VC-JWT, or a badge
 image (PNG or SVG) with one baked in. The checks, by stable name:
 
-- `proof`: the eddsa-rdfc-2022 proof, or the JWT's EdDSA signature, is valid for the key named;
-- `issuer`: that key belongs to the credential's issuer: its DID resolves to it;
+- `proof`: every eddsa-rdfc-2022 proof, or the JWT's EdDSA signature, is valid for the key it
+  names (one good proof does not vouch for a junk one beside it);
+- `issuer`: those keys belong to the credential's issuer: its DID resolves to them;
 - `status`: no revocation or suspension bit is set in the issuer's signed status list;
 - `validity`: now is between validFrom and validUntil (and the JWT's nbf and exp);
 - `schema`: the credential validates against 1EdTech's AchievementCredential JSON Schema.
+
+Verification comes in two steps. `examine` does all the costly work, which depends on the
+submitted bytes alone: it reads the submission (refusing one past its `json_bounds`),
+canonicalizes and hashes what each proof signs, and validates the schema; anyone may submit
+anything, so the server runs it in a worker process it can kill (services/verification_workers.py).
+`conclude` then looks up keys and status lists, checks signatures and dates: cheap.
 
 Nothing here does I/O: DIDs and status lists come through a `Resolver`, which answers only for
 what it may know without fetching (our own organizations, did:key); everything else fails with
@@ -23,13 +30,24 @@ from typing import Any, Literal, Protocol
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from plaudit.openbadges import baking, schema, status_list
-from plaudit.openbadges.data_integrity import ProofInvalid, proof_of, verify_proof
+from plaudit.openbadges import baking, json_bounds, schema, status_list
+from plaudit.openbadges.data_integrity import (
+    ProofInvalid,
+    SignedInput,
+    check_signature,
+    proof_label,
+    proof_of,
+    proofs_of,
+    signed_inputs,
+    verify_proof,
+)
+from plaudit.openbadges.json_bounds import Bounds
 from plaudit.openbadges.vc_jwt import verify_jwt
 
 CHECKS = ("proof", "issuer", "status", "validity", "schema")
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_INPUT_BYTES = 2 * 1024 * 1024
+DEFAULT_BOUNDS = Bounds()
 Outcome = Literal["passed", "failed", "skipped"]
 
 
@@ -104,19 +122,20 @@ class Verification:
 # --- reading a submission ----------------------------------------------------------------
 
 
-def read_submission(data: bytes, source_hint: str = "") -> Submission:
-    """A credential from raw bytes: a baked PNG or SVG, JSON-LD, or a compact JWT."""
+def read_submission(data: bytes, bounds: Bounds = DEFAULT_BOUNDS) -> Submission:
+    """A credential from raw bytes: a baked PNG or SVG, JSON-LD, or a compact JWT. Unreadable,
+    NotBaked, or TooLarge past `bounds`."""
     if not data.strip():
         raise Unreadable("nothing to verify")
     if len(data) > MAX_INPUT_BYTES:
         raise Unreadable("too large to be a credential")
     if data.startswith(baking.PNG_SIGNATURE):
-        return _from_baked(baking.extract_png(data), "png")
+        return _from_baked(baking.extract_png(data), "png", bounds)
     text = _text(data)
     stripped = text.lstrip()
     if stripped.startswith("<"):
-        return _from_baked(baking.extract_svg(data), "svg")
-    return _from_text(stripped, source_hint or ("json" if stripped.startswith("{") else "jwt"))
+        return _from_baked(baking.extract_svg(data), "svg", bounds)
+    return _from_text(stripped, "json" if stripped.startswith("{") else "jwt", bounds)
 
 
 def _text(data: bytes) -> str:
@@ -126,15 +145,15 @@ def _text(data: bytes) -> str:
         raise Unreadable("neither a badge image nor a UTF-8 credential") from error
 
 
-def _from_baked(badge: baking.BakedBadge, source: str) -> Submission:
+def _from_baked(badge: baking.BakedBadge, source: str, bounds: Bounds) -> Submission:
     if badge.version == "ob2":
         raise Unreadable(
             "this image carries an Open Badges 2.0 assertion: verify it at its hosted URL"
         )
-    return _from_text(badge.text.strip(), source)
+    return _from_text(badge.text.strip(), source, bounds)
 
 
-def _from_text(text: str, source: str) -> Submission:
+def _from_text(text: str, source: str, bounds: Bounds) -> Submission:
     if text.startswith(("{", "[", '"')):
         try:
             document = json.loads(text)
@@ -144,10 +163,14 @@ def _from_text(text: str, source: str) -> Submission:
             raise Unreadable("not valid JSON: nested too deeply") from None
         if not isinstance(document, dict):
             raise Unreadable("a credential is a JSON object")
+        json_bounds.check(document, bounds)
         return Submission(source=source, credential=document)
     token = "".join(text.split())
-    jwt_header(token)  # an unreadable header makes the whole token unreadable
-    return Submission(source=source, credential=jwt_payload(token), jwt=token)
+    # An unreadable header makes the whole token unreadable.
+    json_bounds.check(jwt_header(token), bounds)
+    payload = _jwt_part(token, 1)
+    json_bounds.check(payload, bounds)
+    return Submission(source=source, credential=_credential_of(payload), jwt=token)
 
 
 def _b64url(part: str) -> bytes:
@@ -174,41 +197,123 @@ def jwt_header(token: str) -> dict[str, Any]:
     return _jwt_part(token, 0)
 
 
-def jwt_payload(token: str) -> dict[str, Any]:
-    """The credential a VC-JWT carries (unverified): the payload, or its `vc` claim."""
-    payload = _jwt_part(token, 1)
+def _credential_of(payload: dict[str, Any]) -> dict[str, Any]:
+    """The credential a VC-JWT's payload carries (unverified): the payload, or its `vc`
+    claim."""
     credential = payload.get("vc", payload)
     if not isinstance(credential, dict):
         raise Unreadable("the JWT carries no credential")
     return {**credential, **{k: payload[k] for k in ("nbf", "exp") if k in payload}}
 
 
-# --- the checks ------------------------------------------------------------------------------
+# --- examining a submission: the costly part, bounded and run where it can be stopped --------
 
 
-def verify(data: bytes, resolver: Resolver, now: datetime | None = None) -> Verification:
-    """Reads a submission and verifies it; unreadable input is a verification that failed."""
+@dataclass(frozen=True)
+class ProofToCheck:
+    """One proof, examined: the verification method it names (`label` says which of a set it
+    is), and what that method's key must have signed (None for a JWT, whose signature is
+    checked whole), or why it cannot hold whatever the key (`problem`)."""
+
+    method: str
+    label: str = ""
+    signed: SignedInput | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class Examined:
+    """Everything a submission says before any key or status list is looked up: read,
+    canonicalized, hashed and validated against the schema. It depends on the submitted bytes
+    alone, so `examine` can run in a worker process, and it is all the costly work of a
+    verification."""
+
+    submission: Submission | None
+    error: str = ""
+    proofs: tuple[ProofToCheck, ...] = ()
+    proof_problem: str = ""  # the proof set itself is unusable
+    schema: Check = Check("schema", "skipped")
+    summary: dict[str, Any] = field(default_factory=dict)
+
+
+def examine(data: bytes, bounds: Bounds = DEFAULT_BOUNDS) -> Examined:
+    """Reads and examines a submission; unreadable input, or input past `bounds`, is an
+    Examined without a submission saying why."""
     try:
-        submission = read_submission(data)
+        submission = read_submission(data, bounds)
     except (Unreadable, baking.NotBaked) as error:
-        return Verification(checks=[], error=str(error))
-    return verify_submission(submission, resolver, now)
+        return Examined(submission=None, error=str(error))
+    except json_bounds.TooLarge as error:
+        return Examined(submission=None, error=f"too large to verify: {error}")
+    return examine_submission(submission)
+
+
+def examine_submission(submission: Submission) -> Examined:
+    credential = submission.credential
+    try:
+        proofs = _proofs_to_check(submission)
+    except ProofInvalid as error:
+        proofs, problem = (), error.reason
+    else:
+        problem = ""
+    return Examined(
+        submission=submission,
+        proofs=proofs,
+        proof_problem=problem,
+        schema=_schema(credential),
+        summary=summarize(credential),
+    )
+
+
+def _proofs_to_check(submission: Submission) -> tuple[ProofToCheck, ...]:
+    """The proofs a key must then check; ProofInvalid when there is none to check."""
+    if submission.jwt:
+        kid = jwt_header(submission.jwt).get("kid")
+        if not isinstance(kid, str) or not kid:
+            raise ProofInvalid("no kid in the JWT header")
+        return (ProofToCheck(kid),)
+    credential = submission.credential
+    proofs = proofs_of(credential)
+    try:
+        inputs = signed_inputs(credential)
+    except Exception as error:  # anything else a hostile document provokes in pyld
+        reason = _reason(error, "the credential cannot be canonicalized")
+        inputs = [ProofInvalid(reason)] * len(proofs)
+    checked = []
+    for number, (proof, signed) in enumerate(zip(proofs, inputs, strict=True), 1):
+        method, label = proof["verificationMethod"], proof_label(number, len(proofs))
+        if isinstance(signed, SignedInput):
+            checked.append(ProofToCheck(method, label, signed))
+        else:
+            checked.append(ProofToCheck(method, label, problem=signed.reason))
+    return tuple(checked)
+
+
+# --- the checks ------------------------------------------------------------------------------
 
 
 def verify_submission(
     submission: Submission, resolver: Resolver, now: datetime | None = None
 ) -> Verification:
-    now = now or datetime.now(UTC)
+    return conclude(examine_submission(submission), resolver, now)
+
+
+def conclude(examined: Examined, resolver: Resolver, now: datetime | None = None) -> Verification:
+    """The verification of an examined submission: its keys and status lists looked up, its
+    signatures checked, its dates compared with `now`. Cheap: the costly work was done."""
+    submission = examined.submission
+    if submission is None:
+        return Verification(checks=[], error=examined.error)
     credential = submission.credential
-    proof, issuer = _proof_and_issuer(submission, resolver)
+    proof, issuer = _proof_and_issuer(examined, submission, resolver)
     checks = [
         proof,
         issuer,
         _status(credential, resolver),
-        _validity(credential, now),
-        _schema(credential),
+        _validity(credential, now or datetime.now(UTC)),
+        examined.schema,
     ]
-    return Verification(checks=checks, submission=submission, summary=summarize(credential))
+    return Verification(checks=checks, submission=submission, summary=examined.summary)
 
 
 def issuer_id(credential: dict[str, Any]) -> str:
@@ -223,16 +328,6 @@ def _issuer_keys(credential: dict[str, Any], resolver: Resolver) -> dict[str, Ed
     return (resolver.keys(did) if did.startswith("did:") else None) or {}
 
 
-def _key_id(submission: Submission) -> str:
-    """The verification method named by the JWT header or the proof; ProofInvalid if none."""
-    if submission.jwt:
-        kid = jwt_header(submission.jwt).get("kid")
-        if not isinstance(kid, str) or not kid:
-            raise ProofInvalid("no kid in the JWT header")
-        return kid
-    return proof_of(submission.credential)["verificationMethod"]
-
-
 def _find_key(keys: dict[str, Ed25519PublicKey], did: str, key_id: str) -> Ed25519PublicKey | None:
     if key_id in keys:
         return keys[key_id]
@@ -242,43 +337,62 @@ def _find_key(keys: dict[str, Ed25519PublicKey], did: str, key_id: str) -> Ed255
     return keys.get(f"{did}#{fragment}") or keys.get(f"#{fragment}")
 
 
-def _proof_and_issuer(submission: Submission, resolver: Resolver) -> tuple[Check, Check]:
-    try:
-        key_id = _key_id(submission)
-    except ProofInvalid as error:
-        return Check("proof", "failed", error.reason), Check("issuer", "failed", error.reason)
-    did = key_id.partition("#")[0]
+def _proof_and_issuer(
+    examined: Examined, submission: Submission, resolver: Resolver
+) -> tuple[Check, Check]:
+    """Every proof must hold, each with a key of the issuer: the first that does not decides
+    both checks' reasons."""
+    if examined.proof_problem:
+        problem = examined.proof_problem
+        return Check("proof", "failed", problem), Check("issuer", "failed", problem)
+    results = [_one_proof(submission, proof, resolver) for proof in examined.proofs]
+    proof = next((p for p, _ in results if p.outcome == "failed"), results[0][0])
+    issuer = next((i for _, i in results if i.outcome == "failed"), results[0][1])
+    if len(results) > 1 and proof.outcome == "passed":
+        proof = Check("proof", "passed", f"all {len(results)} proofs are valid: {proof.reason}")
+    return proof, issuer
+
+
+def _one_proof(
+    submission: Submission, proof: ProofToCheck, resolver: Resolver
+) -> tuple[Check, Check]:
+    def failed(name: str, reason: str) -> Check:
+        return Check(name, "failed", f"{proof.label}: {reason}" if proof.label else reason)
+
+    did = proof.method.partition("#")[0]
     issuer = issuer_id(submission.credential)
     keys = resolver.keys(did) if did.startswith("did:") else None
     if keys is None:
-        reason = f"cannot resolve {did}: not one of this server's issuers, not fetched"
-        return (
-            Check("proof", "failed", "no key to check the signature with: " + reason),
-            Check("issuer", "failed", reason),
-        )
-    key = _find_key(keys, did, key_id)
+        unresolved = f"cannot resolve {did}: not one of this server's issuers, not fetched"
+        no_key = "no key to check the signature with: " + unresolved
+        return failed("proof", no_key), failed("issuer", unresolved)
+    key = _find_key(keys, did, proof.method)
     if key is None:
-        reason = f"{key_id} is not a verification method of {did}"
-        return Check("proof", "failed", reason), Check("issuer", "failed", reason)
-    proof = _signature(submission, key)
-    if did != issuer:
-        issuer_check = Check("issuer", "failed", f"signed by {did}, but the issuer is {issuer}")
+        reason = f"{proof.method} is not a verification method of {did}"
+        return failed("proof", reason), failed("issuer", reason)
+    problem = _signature_problem(submission, proof, key)
+    if problem:
+        signature = failed("proof", problem)
+    elif submission.jwt:
+        signature = Check("proof", "passed", "EdDSA signature of the VC-JWT is valid")
     else:
-        issuer_check = Check("issuer", "passed", f"signed with a key of the issuer {did}")
-    return proof, issuer_check
+        signature = Check("proof", "passed", "eddsa-rdfc-2022 Data Integrity proof is valid")
+    if did != issuer:
+        return signature, failed("issuer", f"signed by {did}, but the issuer is {issuer}")
+    return signature, Check("issuer", "passed", f"signed with a key of the issuer {did}")
 
 
-def _signature(submission: Submission, key: Ed25519PublicKey) -> Check:
+def _signature_problem(submission: Submission, proof: ProofToCheck, key: Ed25519PublicKey) -> str:
+    """Why the proof does not hold with `key`, or ''."""
     try:
         if submission.jwt:
-            problem = _claims_problem(verify_jwt(submission.jwt, key))
-            if problem:
-                return Check("proof", "failed", problem)
-            return Check("proof", "passed", "EdDSA signature of the VC-JWT is valid")
-        verify_proof(submission.credential, key)
-        return Check("proof", "passed", "eddsa-rdfc-2022 Data Integrity proof is valid")
-    except Exception as error:  # ProofInvalid, and anything a hostile document provokes
-        return Check("proof", "failed", _reason(error, "the signature does not match"))
+            return _claims_problem(verify_jwt(submission.jwt, key))
+        if proof.signed is None:
+            return proof.problem
+        check_signature(proof.signed, key)
+        return ""
+    except Exception as error:  # ProofInvalid, and anything a hostile token provokes
+        return _reason(error, "the signature does not match")
 
 
 def _claims_problem(claims: dict[str, Any]) -> str:

@@ -7,11 +7,13 @@ copies of a 36-megapixel image. Every reference draws its target again (`<use>`,
 to a pattern, mask, clip path, marker or filter), so the document is costed as resvg expands it:
 elements drawn, filter primitives run, marker instances and image pixels decoded, each bounded;
 filter regions and blur/morphology radii are bounded too. Stylesheet rules cannot be followed to
-the elements they select, so `<style>` loses declarations that reference anything or set a
-filter or marker (attributes and style attributes keep them, and are counted).
+the elements they select, so stylesheets may not reference anything or set a filter or marker
+(render/css.py drops such declarations; attributes and style attributes keep them, and are
+counted here), and so is how deeply the drawn tree nests.
 """
 
 import base64
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -22,8 +24,14 @@ from PIL import Image
 MAX_DRAWN_ELEMENTS = 20_000
 MAX_FILTER_RUNS = 16
 MAX_MARKERS = 200
+# Texts that shrink and wrap to fit a width (data-fit-width): each is bounded (render/fitting.py),
+# and so is how many a design may have.
+MAX_FITTED_TEXTS = 50
 MAX_DRAWN_IMAGE_PIXELS = 2 * 6000 * 6000  # two of the largest images the sanitizer keeps
 MAX_REFERENCE_DEPTH = 8
+# resvg recurses once per level of the drawn tree (elements inside elements, and a referenced
+# element drawn inside its referrer): about 250 levels overflow its stack and kill the process.
+MAX_DRAWN_DEPTH = 64
 # Fractions of the document's width (a 1400-pixel certificate: blur 70 px, morphology 5.6 px);
 # a filter region at most 3 times its element's box (or the document).
 MAX_BLUR = 0.05
@@ -40,8 +48,6 @@ _MARKERS = ("marker-start", "marker-mid", "marker-end")
 _REFERENCE = re.compile(r"url\(\s*['\"]?#([^'\")\s]+)")
 _FUNCTION = re.compile(r"([a-zA-Z-]+)\(([^)]*)\)")
 _NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
-_CSS_DECLARATION = re.compile(r"([\w-]+)\s*:\s*([^;{}]*);?")
-_CSS_DROPPED = re.compile(r"^(filter|marker(-start|-mid|-end)?|mask|clip-path)$", re.IGNORECASE)
 
 
 class TooCostly(ValueError):
@@ -54,6 +60,7 @@ class Cost:
     filter_runs: int = 0
     markers: int = 0
     image_pixels: int = 0
+    depth: int = 0  # levels of the drawn tree: side by side, the deeper one counts
 
     def __add__(self, other: "Cost") -> "Cost":
         return Cost(
@@ -61,6 +68,7 @@ class Cost:
             self.filter_runs + other.filter_runs,
             self.markers + other.markers,
             self.image_pixels + other.image_pixels,
+            max(self.depth, other.depth),
         )
 
     def __mul__(self, times: int) -> "Cost":
@@ -69,33 +77,30 @@ class Cost:
             self.filter_runs * times,
             self.markers * times,
             self.image_pixels * times,
+            self.depth,
         )
 
 
 def limit(root: etree._Element) -> Cost:
-    """Bounds the drawing cost of a cleaned SVG tree (its stylesheets are trimmed in place);
-    raises TooCostly naming the first bound it exceeds. Returns the cost."""
-    for style in root.iter("{*}style", "style"):
-        style.text = _CSS_DECLARATION.sub(_css_kept, style.text or "")
+    """Bounds the drawing cost of a cleaned SVG tree; raises TooCostly naming the first bound it
+    exceeds. Returns the cost."""
     try:
         cost = _Costing(root).drawn(root, (None, None, None))
     except RecursionError:
         raise TooCostly("elements and references nested too deeply") from None
+    fitted = sum(1 for element in root.iter() if element.get("data-fit-width") is not None)
+    if fitted > MAX_FITTED_TEXTS:
+        raise TooCostly(f"too costly to draw: more than {MAX_FITTED_TEXTS} texts fitted to a width")
     for value, bound, what in (
         (cost.elements, MAX_DRAWN_ELEMENTS, "elements drawn (counting <use> and other copies)"),
         (cost.filter_runs, MAX_FILTER_RUNS, "filter primitives run"),
         (cost.markers, MAX_MARKERS, "markers drawn"),
         (cost.image_pixels, MAX_DRAWN_IMAGE_PIXELS, "image pixels drawn"),
+        (cost.depth, MAX_DRAWN_DEPTH, "levels of nesting (counting referenced elements)"),
     ):
         if value > bound:
             raise TooCostly(f"too costly to draw: more than {bound} {what}")
     return cost
-
-
-def _css_kept(match: re.Match[str]) -> str:
-    if _CSS_DROPPED.match(match.group(1)) or "url(" in match.group(2).lower():
-        return ""
-    return match.group(0)
 
 
 class _Costing:
@@ -170,6 +175,7 @@ class _Costing:
             self._deepest.append(0)
             try:
                 cost = self._content(element, markers) + self._references(element, markers)
+                cost = dataclasses.replace(cost, depth=cost.depth + 1)
             finally:
                 depth = self._deepest.pop() + nests
             self._memo[key] = cost, depth

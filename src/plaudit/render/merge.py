@@ -1,7 +1,9 @@
 """Merge fields into an SVG template: `{{ recipient.name }}` in text and attribute values.
 
-Values are inserted into the parsed tree, so they are always XML-escaped; an unknown field renders
-empty. A few data attributes let a template stay readable with long values:
+Values are inserted into the parsed tree, so they are always XML-escaped, and what they make of
+a stylesheet or an attribute is sanitized again as the template was (a value cannot bring in
+`@import` or `url(http://...)`); an unknown field renders empty. A few data attributes let a
+template stay readable with long values:
 
 - `data-if="credential.expired_on"`: the element is dropped when that field is empty;
 - `data-fit-width="600"` on a <text>: the text shrinks (down to `data-min-size`, default half its
@@ -20,14 +22,19 @@ from collections.abc import Mapping
 import segno
 from lxml import etree
 
-from plaudit.render import fonts
-from plaudit.render.sanitize import SVG_NS, parse_svg
+from plaudit.render import fitting, fonts
+from plaudit.render.sanitize import (
+    MERGE_FIELD,
+    SVG_NS,
+    clean_stylesheet,
+    clean_value,
+    parse_svg,
+)
 
-_FIELD = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 # Characters XML 1.0 cannot hold (control characters, lone surrogates): dropped from values.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+STYLE = f"{{{SVG_NS}}}style"
 _NUMBER = re.compile(r"^\s*(-?[\d.]+)\s*(px)?\s*$")
-ELLIPSIS = "…"
 
 
 def merge_fields(template_svg: str, fields: Mapping[str, str]) -> str:
@@ -39,11 +46,18 @@ def merge_fields(template_svg: str, fields: Mapping[str, str]) -> str:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        element.text = _substitute(element.text, fields)
+        text = _substitute(element.text, fields)
+        if element.tag == STYLE and text != element.text:
+            text = clean_stylesheet(text or "")
+        element.text = text
         element.tail = _substitute(element.tail, fields)
         for name, value in element.attrib.items():
             if "{{" in value:
-                element.set(name, _substitute(value, fields) or "")
+                merged = clean_value(name, _substitute(value, fields) or "")
+                if merged is None:
+                    del element.attrib[name]
+                else:
+                    element.set(name, merged)
     for element in list(root.iter(f"{{{SVG_NS}}}text")):
         if element.get("data-fit-width"):
             _fit(element)
@@ -56,7 +70,7 @@ def merge_fields(template_svg: str, fields: Mapping[str, str]) -> str:
 def _substitute(text: str | None, fields: Mapping[str, str]) -> str | None:
     if not text or "{{" not in text:
         return text
-    return _FIELD.sub(lambda m: _NOT_XML.sub("", str(fields.get(m.group(1), "") or "")), text)
+    return MERGE_FIELD.sub(lambda m: _NOT_XML.sub("", str(fields.get(m.group(1), "") or "")), text)
 
 
 def _drop(element: etree._Element) -> None:
@@ -102,13 +116,13 @@ def _fit(element: etree._Element) -> None:
     face = fonts.face_of(element)
     size = _number(fonts.inherited(element, "font-size"), 16.0)
     min_size = _number(element.get("data-min-size"), size / 2)
-    max_lines = max(1, min(20, int(_number(element.get("data-max-lines"), 1))))
-    line_height = _number(element.get("data-line-height"), 1.2)
+    max_lines = int(min(_number(element.get("data-max-lines"), 1), fitting.MAX_LINES))
+    line_height = min(max(_number(element.get("data-line-height"), 1.2), 0.5), 5.0)
 
     def measure(s: str, at: float) -> float:
         return fonts.text_width(s, face, at)
 
-    size, lines = _layout(text, width, size, min_size, max_lines, measure)
+    size, lines = fitting.layout(text, width, size, min_size, max_lines, measure)
     _set_style(element, "font-size", f"{size:.2f}")
     if len(lines) == 1:
         element.text = lines[0]
@@ -127,71 +141,6 @@ def _fit(element: etree._Element) -> None:
         tspan.set("x", x)
         tspan.set("y", f"{y + index * step:.2f}")
         tspan.text = line
-
-
-def _layout(text: str, width: float, size: float, min_size: float, max_lines: int, measure):
-    """The largest size and fewest lines that fit: fewer lines are kept while the text can stay
-    at 70% of its size or more; the last allowed line count shrinks down to min_size; past
-    that the text is cut with an ellipsis."""
-    for count in range(1, max_lines + 1):
-        floor = min_size if count == max_lines else max(min_size, size * 0.7)
-        current = size
-        while True:
-            lines = _wrap(text, width, current, count, measure)
-            if lines is not None:
-                return current, lines
-            if current <= floor:
-                break
-            current = max(floor, current * 0.94)
-    return min_size, _wrap_truncated(text, width, min_size, max_lines, measure)
-
-
-def _split_long_word(word: str, width: float, size: float, measure) -> list[str]:
-    pieces, current = [], ""
-    for char in word:
-        if current and measure(current + char, size) > width:
-            pieces.append(current)
-            current = char
-        else:
-            current += char
-    return [*pieces, current] if current else pieces
-
-
-def _greedy(text: str, width: float, size: float, measure) -> list[str]:
-    lines: list[str] = []
-    current = ""
-    for word in text.split(" "):
-        candidate = f"{current} {word}" if current else word
-        if measure(candidate, size) <= width:
-            current = candidate
-            continue
-        if current:
-            lines.append(current)
-        if measure(word, size) <= width:
-            current = word
-        else:
-            *full, current = _split_long_word(word, width, size, measure)
-            lines.extend(full)
-    if current:
-        lines.append(current)
-    return lines
-
-
-def _wrap(text: str, width: float, size: float, max_lines: int, measure) -> list[str] | None:
-    """The lines of text at size within width, or None if it needs more than max_lines."""
-    if max_lines == 1:
-        return [text] if measure(text, size) <= width else None
-    lines = _greedy(text, width, size, measure)
-    return lines if len(lines) <= max_lines else None
-
-
-def _wrap_truncated(text: str, width: float, size: float, max_lines: int, measure) -> list[str]:
-    lines = _greedy(text, width, size, measure)[:max_lines] if max_lines > 1 else [text]
-    last = lines[-1]
-    while last and measure(last + ELLIPSIS, size) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + ELLIPSIS
-    return lines
 
 
 def qr_path(data: str) -> tuple[str, int]:

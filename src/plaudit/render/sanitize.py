@@ -12,11 +12,12 @@ import base64
 import binascii
 import io
 import re
+from collections.abc import Callable
 
 from lxml import etree
 from PIL import Image
 
-from plaudit.render import cost
+from plaudit.render import cost, css
 
 SVG_NS = "http://www.w3.org/2000/svg"
 XLINK_NS = "http://www.w3.org/1999/xlink"
@@ -59,13 +60,13 @@ ATTRIBUTES = frozenset(
     data-merge data-fit-width data-max-lines data-min-size data-line-height data-valign
     data-if data-background""".split()  # noqa: SIM905
 )
-# Attributes whose value may hold url(...): only local references survive.
-_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)", re.IGNORECASE | re.DOTALL)
+# What a style= attribute or a stylesheet may set: the presentation properties.
+PROPERTIES = frozenset(
+    name for name in ATTRIBUTES if not name.startswith("data-") and name not in ("id", "class")
+) - {"style"}
 _IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|jpg|webp);base64,(.*)$", re.IGNORECASE | re.DOTALL)
-_CSS_BAD = re.compile(
-    r"@import|@font-face|@namespace|expression\s*\(|javascript:|behavior\s*:|-moz-binding",
-    re.IGNORECASE,
-)
+MERGE_FIELD = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
+_HELD_FIELD = re.compile(r"plaudit-merge-field-(\d+)")
 _LOCAL_ID = re.compile(r"^#[A-Za-z_][\w.\-:]*$")
 
 
@@ -113,30 +114,34 @@ def _local(tag: object) -> str | None:
     return None if tag.startswith("{") else tag
 
 
-def _safe_urls(value: str) -> str | None:
-    """The value with every url() local, or None when it names anything outside the document."""
-    for match in _URL.finditer(value):
-        if not _LOCAL_ID.match(match.group(2).strip()):
-            return None
-    return value
+def clean_value(attribute: str, value: str) -> str | None:
+    """An attribute's value made safe (style= reduced to safe declarations), or None when it
+    must go (it loads something from outside the document). Merged values are checked again."""
+    if attribute == "style":
+        return _fields_kept(value, lambda style: css.declarations(style, PROPERTIES))
+    return value if css.safe_attribute_value(value) else None
 
 
-def _safe_css(css: str) -> str:
-    css = _CSS_BAD.sub("/*removed*/", css)
-    return _URL.sub(lambda m: m.group(0) if _LOCAL_ID.match(m.group(2).strip()) else "none", css)
+def clean_stylesheet(text: str) -> str:
+    """A stylesheet reduced to safe rules. A merge field that is the whole sheet stays as it
+    is: what it brings is cleaned when it is merged."""
+    if MERGE_FIELD.fullmatch(text.strip()):
+        return text.strip()
+    return _fields_kept(text, lambda sheet: css.stylesheet(sheet, PROPERTIES))
 
 
-def _safe_style_attribute(style: str) -> str:
-    kept = []
-    for declaration in style.split(";"):
-        name, _, value = declaration.partition(":")
-        name = name.strip().lower()
-        if not name or name not in ATTRIBUTES or _CSS_BAD.search(value):
-            continue
-        if _safe_urls(value) is None:
-            continue
-        kept.append(f"{name}:{value.strip()}")
-    return ";".join(kept)
+def _fields_kept(text: str, clean: Callable[[str], str]) -> str:
+    """clean(text) with its merge fields kept where they stand (held as plain identifiers)."""
+    fields: list[str] = []
+
+    def hold(match: re.Match[str]) -> str:
+        fields.append(match.group(0))
+        return f"plaudit-merge-field-{len(fields) - 1}"
+
+    cleaned = clean(MERGE_FIELD.sub(hold, text))
+    return (
+        _HELD_FIELD.sub(lambda match: fields[int(match.group(1))], cleaned) if fields else cleaned
+    )
 
 
 def _safe_image(href: str) -> str | None:
@@ -184,10 +189,11 @@ def _clean_attributes(element: etree._Element, name: str) -> bool:
         if attribute.startswith("{") or attribute not in ATTRIBUTES:
             del element.attrib[attribute]
             continue
-        if attribute == "style":
-            element.set("style", _safe_style_attribute(value))
-        elif _safe_urls(value) is None:
+        safe = clean_value(attribute, value)
+        if safe is None:
             del element.attrib[attribute]
+        else:
+            element.set(attribute, safe)
     # Without a (safe) link these elements mean nothing.
     return not (name in ("image", "use", "textPath") and element.get("href") is None)
 
@@ -205,7 +211,7 @@ def _clean(element: etree._Element) -> None:
         if name == "style":
             for grandchild in list(child):
                 _remove(grandchild)
-            child.text = _safe_css(child.text or "")
+            child.text = clean_stylesheet(child.text or "")
             continue
         _clean(child)
 
@@ -245,6 +251,8 @@ def sanitize_svg(data: str | bytes) -> str:
     root = parse_svg(data)
     if sum(1 for _ in root.iter()) > MAX_ELEMENTS:
         raise UnsafeSvg(f"more than {MAX_ELEMENTS} elements")
+    if _depth(root) > cost.MAX_DRAWN_DEPTH:
+        raise UnsafeSvg(f"elements nested more than {cost.MAX_DRAWN_DEPTH} deep")
     _clean_attributes(root, "svg")
     _clean(root)
     try:
@@ -254,6 +262,16 @@ def sanitize_svg(data: str | bytes) -> str:
     root = _in_svg_namespace(root)
     etree.cleanup_namespaces(root)
     return etree.tostring(root, encoding="unicode")
+
+
+def _depth(root: etree._Element) -> int:
+    """How deeply elements nest (walked without recursion: the input may be deep)."""
+    deepest, stack = 0, [(root, 1)]
+    while stack:
+        element, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in element)
+    return deepest
 
 
 def _in_svg_namespace(element: etree._Element, parent: etree._Element | None = None):

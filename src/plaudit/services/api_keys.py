@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound
 from plaudit.domain.scope import Scope
-from plaudit.store.tables import ApiKey, Department, utcnow
+from plaudit.store.tables import ApiKey, Department, Organization, utcnow
 
 PREFIX_LENGTH = 12
 SECRET_BYTES = 20
@@ -32,6 +32,8 @@ def create_key(
     department_id: int | None = None,
     label: str | None = None,
 ) -> IssuedKey:
+    if session.get(Organization, organization_id) is None:
+        raise NotFound("organization")
     if department_id is not None:
         department = session.get(Department, department_id)
         if department is None or department.organization_id != organization_id:

@@ -17,15 +17,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plaudit.render import documents, isolation
 from plaudit.render.fields import sample_fields
-from plaudit.render.merge import merge_fields
-from plaudit.render.raster import svg_to_png
-from plaudit.render.sanitize import sanitize_svg
-from plaudit.services import renderings
 from plaudit.store.org_tables import AttributeKey
 from plaudit.store.tables import Design, Organization
 
-WIDTHS = {"certificate": 1200, "badge": 600}
 CACHED_IMAGES = 32
 logger = logging.getLogger("plaudit.render")
 
@@ -64,29 +60,27 @@ _cache = _Cache(CACHED_IMAGES)
 def etag(template: str, fields: Mapping[str, str], kind: str) -> str:
     """The name of a rendering: it changes whenever anything that goes into it does."""
     digest = hashlib.sha256(template.encode("utf-8"))
-    digest.update(json.dumps([sorted(fields.items()), _width(kind)]).encode("utf-8"))
+    width = documents.preview_width(kind)
+    digest.update(json.dumps([sorted(fields.items()), width]).encode("utf-8"))
     return digest.hexdigest()[:32]
 
 
 def render(template: str, fields: Mapping[str, str], kind: str) -> DesignImage:
-    """The template with `fields` merged in, as a PNG as wide as its kind's previews."""
+    """The template with `fields` merged in, as a PNG as wide as its kind's previews, drawn in a
+    render worker process (blocks: call it off the event loop)."""
     key = etag(template, fields, kind)
     png = _cache.get(key)
     if png is None:
         try:
             # Sanitized again, as for credentials: a design stored under older limits may be
-            # too costly to draw now (UnsafeSvg is a ValueError).
-            png = svg_to_png(merge_fields(sanitize_svg(template), fields), _width(kind))
-        except ValueError:  # as a credential would show it: the built-in default design
+            # too costly to draw now.
+            png = isolation.run(documents.preview, template, dict(fields), kind, True)
+        except Exception:  # as a credential would show it: the built-in default design
             logger.warning("render.design_failed", exc_info=True)
-            fallback = renderings.fallback_template(kind)
-            png = svg_to_png(merge_fields(fallback, fields), _width(kind))
+            fallback = documents.fallback_template(kind)
+            png = isolation.run(documents.preview, fallback, dict(fields), kind, False)
         _cache.put(key, png)
     return DesignImage(png=png, etag=key)
-
-
-def _width(kind: str) -> int:
-    return WIDTHS.get(kind, WIDTHS["certificate"])
 
 
 def sample_values(

@@ -3,7 +3,8 @@
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from plaudit.domain.errors import NotFound
+from plaudit.domain import limits
+from plaudit.domain.errors import Conflict, NotFound, invalid_field
 from plaudit.domain.scope import Scope
 from plaudit.render.builtin import BUILTIN_DESIGNS
 from plaudit.store.tables import Department, Design, Organization
@@ -38,11 +39,32 @@ def create_organization(
     return organization
 
 
-def ensure_organization(session: Session, name: str) -> tuple[Organization, bool]:
-    """The organization of this name, created when missing; the flag says whether it was."""
-    existing = session.scalar(
+def create_named(session: Session, name: str) -> Organization:
+    """A new organization (`plaudit orgs create`), refused when its name is blank, too long or
+    already taken: operators tell organizations apart by name, and `plaudit init` finds its
+    own by name."""
+    name = name.strip()
+    if not name:
+        raise invalid_field("name", "can't be blank")
+    if len(name) > limits.NAME:
+        raise invalid_field("name", f"is too long (maximum is {limits.NAME} characters)")
+    existing = find_by_name(session, name)
+    if existing is not None:
+        message = f"an organization named {name!r} exists already (id {existing.id})"
+        raise Conflict("organization.exists", message)
+    return create_organization(session, name)
+
+
+def find_by_name(session: Session, name: str) -> Organization | None:
+    """The oldest organization of this name."""
+    return session.scalar(
         select(Organization).where(Organization.name == name).order_by(Organization.id).limit(1)
     )
+
+
+def ensure_organization(session: Session, name: str) -> tuple[Organization, bool]:
+    """The organization of this name, created when missing; the flag says whether it was."""
+    existing = find_by_name(session, name)
     if existing is not None:
         return existing, False
     return create_organization(

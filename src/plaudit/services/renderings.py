@@ -19,23 +19,18 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from lxml import etree
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plaudit.render import Layout, credential_fields, merge_fields, svg_to_pdf, svg_to_png
+from plaudit.render import Layout, credential_fields, documents, isolation
 from plaudit.render.builtin import builtin_design, default_key, key_for_name
-from plaudit.render.sanitize import SVG_NS, parse_svg, sanitize_svg
 from plaudit.services import designs
 from plaudit.store.render_tables import Rendering
 from plaudit.store.tables import Credential, Design, Organization
 from plaudit.web import urls
 
 # Bump when the renderer's output changes for the same inputs: every key changes with it.
-RENDERER_VERSION = "1"
-CERTIFICATE_WIDTH = 1400
-BADGE_WIDTH = 600
-SEO_WIDTH, SEO_HEIGHT = 1200, 630
+RENDERER_VERSION = "2"
 logger = logging.getLogger("plaudit.render")
 
 
@@ -155,83 +150,23 @@ def _with_key(job: RenderJob) -> RenderJob:
 
 
 def produce(job: RenderJob) -> bytes:
-    """The file's bytes (CPU work: run it in a worker thread). A stored design that cannot be
-    drawn (hostile geometry can make resvg or svglib fail) gives way to the built-in default
-    design of its kind, so that a credential always has its files."""
+    """The file's bytes, drawn in a render worker process (blocks: call it off the event loop).
+    A stored design that cannot be drawn (it fails, is too costly, or kills or outlasts its
+    worker) gives way to the built-in default design of its kind, so that a credential always
+    has its files."""
+    draw = (documents.draw, job.variant.name)
     if not job.sanitize:
-        return _draw(job, job.template)
+        return isolation.run(*draw, job.template, job.layout, job.fields, False)
     try:
-        return _draw(job, sanitize_svg(job.template))
+        return isolation.run(*draw, job.template, job.layout, job.fields, True)
     except Exception:  # svglib and reportlab raise many kinds of errors on odd SVG
         logger.warning(
             "render.design_failed",
             exc_info=True,
             extra={"fields": {"credential_id": job.credential_id, "variant": job.variant.name}},
         )
-        return _draw(job, fallback_template(job.variant.kind, job.layout))
-
-
-def fallback_template(kind: str, layout: Layout | None = None) -> str:
-    """The template drawn instead of a design that cannot be drawn (in `layout`, else the
-    built-in's own)."""
-    builtin = builtin_design(default_key(kind), layout)
-    assert builtin is not None  # the default keys always name a built-in design
-    return builtin.template_svg
-
-
-def _draw(job: RenderJob, template: str) -> bytes:
-    svg = merge_fields(template, job.fields)
-    match job.variant.name:
-        case "certificate.pdf":
-            return svg_to_pdf(svg, job.layout)
-        case "certificate.png":
-            return svg_to_png(svg, CERTIFICATE_WIDTH)
-        case "badge.png":
-            return svg_to_png(svg, BADGE_WIDTH)
-        case "badge.svg":
-            return svg.encode("utf-8")
-        case _:
-            return svg_to_png(seo_card(svg, job.layout, job.fields), SEO_WIDTH)
-
-
-# The Open Graph card around the certificate; the certificate goes where the <g> is.
-_SEO_FRAME = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SEO_WIDTH} {SEO_HEIGHT}">
-<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#14213d"/>
-<stop offset="1" stop-color="#1d3557"/></linearGradient></defs>
-<rect width="{SEO_WIDTH}" height="{SEO_HEIGHT}" fill="url(#bg)"/>
-<rect x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}" fill="#000000" fill-opacity="0.35"/>
-<g id="certificate"/>
-<rect x="60" y="150" width="64" height="5" fill="#e9c46a"/>
-<text x="60" y="235" font-family="Lato" font-weight="900" font-size="44" fill="#ffffff"
- data-fit-width="{{fit}}" data-max-lines="3" data-min-size="26" data-valign="middle"
- >{{{{ credential.name }}}}</text>
-<text x="60" y="350" font-family="Lato" font-size="26" fill="#e9c46a" data-fit-width="{{fit}}"
- data-max-lines="2" data-min-size="16">{{{{ recipient.name }}}}</text>
-<text x="60" y="470" font-family="Lato" font-weight="700" font-size="20" fill="#c9d3e3"
- data-fit-width="{{fit}}" data-max-lines="2" data-min-size="14">{{{{ issuer.name }}}}</text>
-</svg>"""
-
-
-def seo_card(certificate_svg: str, layout: Layout, fields: dict[str, str]) -> str:
-    """A 1200 x 630 Open Graph card: the certificate on a dark background, with its title."""
-    page_width, page_height = layout.trim_points
-    scale = min(640 / page_width, 500 / page_height)
-    width, height = page_width * scale, page_height * scale
-    x, y = SEO_WIDTH - 50 - width, (SEO_HEIGHT - height) / 2
-    frame = _SEO_FRAME.format(
-        x=f"{x + 10:.1f}",
-        y=f"{y + 12:.1f}",
-        w=f"{width:.1f}",
-        h=f"{height:.1f}",
-        fit=f"{x - 100:.0f}",
-    )
-    card = parse_svg(merge_fields(frame, fields))
-    certificate = parse_svg(certificate_svg)
-    for name, value in (("x", x), ("y", y), ("width", width), ("height", height)):
-        certificate.set(name, f"{value:.1f}")
-    slot = card.find(f"{{{SVG_NS}}}g[@id='certificate']")
-    slot.getparent().replace(slot, certificate)
-    return etree.tostring(card, encoding="unicode")
+        fallback = documents.fallback_template(job.variant.kind, job.layout)
+        return isolation.run(*draw, fallback, job.layout, job.fields, False)
 
 
 class _Memory:

@@ -1,6 +1,8 @@
 """Verification against this server's own records: our organizations' DIDs resolve from the
 database, did:key from the key itself, and our status lists from their signed forms. Nothing is
-ever fetched: any other DID or status list fails its check with "not fetched".
+ever fetched: any other DID or status list fails its check with "not fetched". A submitted
+credential is examined first, in a worker process (services/verification_workers.py); our own
+signed credentials need no such care and are verified here whole.
 
 A status list whose bits changed since it was last signed must be signed again before it can be
 checked: in a read-only session that raises `ListNeedsSigning`, and the caller runs the
@@ -49,16 +51,17 @@ class DatabaseResolver:
         return signed.forms.parsed()
 
 
-def verify_bytes(
+def verify_examined(
     session: Session,
     signer: signing.Signer,
-    data: bytes,
+    examined: verify.Examined,
     *,
     may_sign: bool = False,
     now: datetime | None = None,
 ) -> verify.Verification:
-    """What the checks say about a submitted credential (JSON-LD, JWT, baked PNG or SVG)."""
-    return verify.verify(data, DatabaseResolver(session, signer, may_sign=may_sign), now)
+    """What the checks say about a submitted credential (JSON-LD, JWT, baked PNG or SVG), once
+    a worker has examined it (services/verification_workers.py)."""
+    return verify.conclude(examined, DatabaseResolver(session, signer, may_sign=may_sign), now)
 
 
 def verify_issued(

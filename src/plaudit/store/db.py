@@ -1,8 +1,9 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL."""
 
+import math
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,11 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from plaudit.store import files
+from plaudit.store.outage import DatabaseUnavailable, OutageLog
+
 READONLY = "plaudit_readonly"
+DEFAULT_LOCK_TIMEOUT_SECONDS = 5.0
 
 
 def normalize_url(url: str) -> str:
@@ -21,18 +26,53 @@ def normalize_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def make_engine(url: str, **kwargs: Any) -> Engine:
+def make_engine(
+    url: str, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS, **kwargs: Any
+) -> Engine:
+    """An engine whose waits for a lock, a pooled connection or a server end after
+    `lock_timeout_seconds`: the client then gets a prompt 503 (store/outage.py), not a hang."""
     url = normalize_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url, **kwargs)
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20, **kwargs)
+        return _sqlite_engine(url, lock_timeout_seconds, **kwargs)
+    return _postgres_engine(url, lock_timeout_seconds, **kwargs)
 
 
-def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
+def _postgres_engine(url: str, lock_timeout_seconds: float, **kwargs: Any) -> Engine:
+    connect_args: dict[str, Any] = {}
+    if "connect_timeout" not in make_url(url).query:
+        connect_args["connect_timeout"] = max(2, math.ceil(lock_timeout_seconds))
+    engine = create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=lock_timeout_seconds,
+        connect_args=connect_args,
+        **kwargs,
+    )
+    lock_timeout = f"{max(1, round(lock_timeout_seconds * 1000))}ms"
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # A session-wide setting, outside any transaction: a statement waiting longer for a
+        # row or table lock fails (SQLSTATE 55P03) instead of queueing behind it.
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT set_config('lock_timeout', %s, false)", (lock_timeout,))
+        cursor.close()
+        dbapi_connection.autocommit = autocommit
+
+    return engine
+
+
+def _sqlite_engine(url: str, lock_timeout_seconds: float, **kwargs: Any) -> Engine:
     database = make_url(url).database
     if database and database != ":memory:":
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+        files.private_sqlite_database(Path(database))
+    # `timeout` is SQLite's busy timeout: how long a write waits for another process's lock.
+    connect_args = {"check_same_thread": False, "timeout": lock_timeout_seconds}
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -42,7 +82,6 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -60,13 +99,17 @@ def _sqlite_engine(url: str, **kwargs: Any) -> Engine:
 class Database:
     """One engine and its session factories, for writing and for read-only work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(
+        self, url: str, *, lock_timeout_seconds: float = DEFAULT_LOCK_TIMEOUT_SECONDS
+    ) -> None:
         self.url = normalize_url(url)
-        self.engine = make_engine(self.url)
+        self.lock_timeout_seconds = lock_timeout_seconds
+        self.engine = make_engine(self.url, lock_timeout_seconds)
         # SQLite has one writer at a time and its busy handler waits by sleeping in growing
         # steps (up to 100 ms), so queued writers wake late and out of order. Writers of this
         # process queue on a lock instead; other processes still meet the busy timeout.
         self._write_gate = threading.Lock() if self.is_sqlite else None
+        self.outages = OutageLog()
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(
             self.engine.execution_options(**{READONLY: True}), expire_on_commit=False
@@ -81,9 +124,23 @@ class Database:
 
     @contextmanager
     def writing_session(self) -> Iterator[Session]:
-        """A session for work that writes; on SQLite, one such session at a time per process."""
-        with self._write_gate or nullcontext(), self.session() as session:
+        """A session for work that writes; on SQLite, one such session at a time per process.
+        A writer that waits for its turn longer than the lock timeout gives up as a busy
+        database would: a flood of writes behind a held lock fails fast, not one by one."""
+        with self._turn_to_write(), self.session() as session:
             yield session
+
+    @contextmanager
+    def _turn_to_write(self) -> Iterator[None]:
+        if self._write_gate is None:
+            yield
+            return
+        if not self._write_gate.acquire(timeout=self.lock_timeout_seconds):
+            raise DatabaseUnavailable("busy", "waited too long for this process's other writers")
+        try:
+            yield
+        finally:
+            self._write_gate.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

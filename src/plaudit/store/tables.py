@@ -17,9 +17,10 @@ from sqlalchemy import (
     String,
     Text,
     Uuid,
+    event,
     false,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
 
 if TYPE_CHECKING:
     from plaudit.store.group_tables import Collection, SkillCategory
@@ -56,6 +57,13 @@ class Row(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
+
+
+@event.listens_for(Row, "instrument_class", propagate=True)
+def _ids_never_reused(mapper: Mapper[Any], _class: type) -> None:
+    """A deleted row's id is never handed out again: on SQLite that takes AUTOINCREMENT (else a
+    new row gets max(id) + 1, a stale client's id); PostgreSQL's sequences never go back."""
+    mapper.local_table.dialect_options["sqlite"]["autoincrement"] = True
 
 
 def org_fk() -> Mapped[int]:

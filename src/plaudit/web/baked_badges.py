@@ -11,7 +11,6 @@ import hashlib
 import json
 from typing import Literal
 
-import anyio
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain import credential_state
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import Work
+from plaudit.http.render_slots import in_render_slot
 from plaudit.http.signer import server_signer
 from plaudit.openbadges import baking, ob2
 from plaudit.services import public_credentials, renderings, signing
@@ -26,7 +26,6 @@ from plaudit.services.public_credentials import PublicCredential
 from plaudit.services.renderings import RenderJob
 from plaudit.web import conditional, credential_access
 from plaudit.web import session as recipient_session
-from plaudit.web.credential_files import render_slots
 from plaudit.web.pages import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -78,7 +77,7 @@ async def _image(
 
     job, content = await Work(database, readonly=True)(find)
     if not content:
-        content = await anyio.to_thread.run_sync(renderings.produce, job, limiter=render_slots)
+        content = await in_render_slot(renderings.produce, job)
         await Work(database, readonly=False)(lambda session: _keep(session, job, content))
     return job, content
 

@@ -9,10 +9,8 @@ Each answer is named by its rendering key (the ETag), so a client revalidates wi
 import base64
 import hashlib
 import hmac
-import os
 from collections.abc import Awaitable, Callable
 
-import anyio
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -20,6 +18,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain import credential_state
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import Work
+from plaudit.http.render_slots import in_render_slot
 from plaudit.services import public_credentials, renderings
 from plaudit.services.public_credentials import PublicCredential
 from plaudit.services.renderings import RenderJob
@@ -34,8 +33,6 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 PUBLIC_CACHE = "public, max-age=60"
 PRIVATE_CACHE = "private, no-cache"
 SVG_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
-# Rendering is CPU work: at most one drawing per core at a time, the rest wait their turn.
-render_slots = anyio.CapacityLimiter(os.cpu_count() or 1)
 
 
 def file_key(secret: bytes, encoded_id: str) -> str:
@@ -92,7 +89,7 @@ async def _serve(request: Request, encoded_id: str, variant: str, key: str) -> R
     if conditional.is_current(request, headers["ETag"]):
         return Response(status_code=304, headers=headers)
     if not content:
-        content = await anyio.to_thread.run_sync(renderings.produce, job, limiter=render_slots)
+        content = await in_render_slot(renderings.produce, job)
         await Work(database, readonly=False)(lambda session: _keep(session, job, content))
     return Response(content, media_type=job.variant.media_type, headers=headers)
 

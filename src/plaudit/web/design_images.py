@@ -4,10 +4,10 @@ links; the design's UUID is what makes them unguessable."""
 
 from fastapi import APIRouter, Request, Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import DbWork, ServerSecret
+from plaudit.http.render_slots import in_render_slot
 from plaudit.services import design_images, designs
 from plaudit.web import conditional, preview_data
 from plaudit.web.pages import WebRoute
@@ -48,5 +48,5 @@ async def _image(request: Request, template: str, fields: dict[str, str], kind: 
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL, "X-Content-Type-Options": "nosniff"}
     if conditional.is_current(request, tag):
         return Response(status_code=304, headers=headers)
-    image = await run_in_threadpool(design_images.render, template, fields, kind)
+    image = await in_render_slot(design_images.render, template, fields, kind)
     return Response(image.png, media_type="image/png", headers=headers)

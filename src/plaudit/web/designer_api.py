@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
 from plaudit.domain import designs as rules
@@ -24,6 +23,7 @@ from plaudit.domain.errors import DomainError, Invalid, NotFound, RateLimited, U
 from plaudit.domain.limits import contains_nul
 from plaudit.http.deps import AppSettings, DbWork
 from plaudit.http.rate_limit import limits_of
+from plaudit.http.render_slots import in_render_slot
 from plaudit.render.layout import Layout
 from plaudit.services import design_editor, design_images, designs
 from plaudit.web import designer_token, urls
@@ -130,7 +130,7 @@ async def preview(grant: Grant, body: EditorDocumentIn, work: DbWork) -> Respons
         return template, design_images.sample_values(session, design), design.kind
 
     template, fields, kind = await work(run)
-    image = await run_in_threadpool(design_images.render, template, fields, kind)
+    image = await in_render_slot(design_images.render, template, fields, kind)
     return Response(image.png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
 

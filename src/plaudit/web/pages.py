@@ -17,6 +17,8 @@ from plaudit.domain.credential_state import CredentialDeleted
 from plaudit.domain.errors import DomainError, NotFound, RateLimited, Unauthenticated
 from plaudit.domain.sso import LinkUnusable
 from plaudit.http.rate_limit import limits_of
+from plaudit.http.unavailable import outage_of, retry_after
+from plaudit.openbadges.keys import KeyUnavailable
 from plaudit.web import assets, urls
 
 logger = logging.getLogger("plaudit.web")
@@ -82,9 +84,13 @@ def message_page(
     *,
     return_url: str | None = None,
     headers: dict[str, str] | None = None,
+    embed: bool = False,
 ) -> HTMLResponse:
+    """`embed`: shown inside the embedded wallet's frame, so framable (it holds no one's data)."""
     context = {"title": title, "text": text, "return_url": return_url}
-    return page(request, "message.html", context, status_code=status_code, headers=headers)
+    return page(
+        request, "message.html", context, status_code=status_code, embed=embed, headers=headers
+    )
 
 
 def error_page(request: Request, error: DomainError) -> HTMLResponse:
@@ -130,7 +136,17 @@ class WebRoute(APIRoute):
                 return message_page(request, 400, "Bad request", "This address is not valid.")
             except HTTPException:
                 raise  # deliberate answers (413 for an oversized body...): not failures
-            except Exception:
+            except KeyUnavailable as error:
+                # The operator's to fix (start-up reported it too).
+                fields = {"request_id": request.state.request_id, "reason": str(error)}
+                logger.error("web.signing_key_unavailable", extra={"fields": fields})
+                text = "This credential's signed form cannot be made right now. Try again later."
+                return message_page(request, 503, "Temporarily unavailable", text)
+            except Exception as error:
+                if (outage := outage_of(request, error)) is not None:
+                    text = f"Please try again in {outage.retry_after} seconds."
+                    title = "Temporarily unavailable"
+                    return message_page(request, 503, title, text, headers=retry_after(outage))
                 logger.exception(
                     "web.unhandled_error",
                     extra={"fields": {"request_id": request.state.request_id}},

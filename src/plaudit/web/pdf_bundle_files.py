@@ -11,16 +11,15 @@ import zipfile
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import anyio
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from plaudit.http.deps import Work
+from plaudit.http.render_slots import in_render_slot
 from plaudit.jobs.rendering import ensure_rendered
 from plaudit.services import pdf_bundles
 from plaudit.store.db import Database
-from plaudit.web.credential_files import render_slots
 from plaudit.web.pages import WebRoute
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -87,14 +86,13 @@ async def _zip(
     out = _Chunks()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_STORED) as archive:
         for credential_id in ids:
-            pdf = await anyio.to_thread.run_sync(
+            pdf = await in_render_slot(
                 ensure_rendered,
                 database,
                 organization_id,
                 credential_id,
                 "certificate.pdf",
                 base_url,
-                limiter=render_slots,
             )
             if pdf is None:
                 continue  # deleted since the bundle was asked for

@@ -48,5 +48,7 @@ async def sso_landing(
     response.headers["Cache-Control"] = "no-store"
     response.headers["Referrer-Policy"] = "no-referrer"
     who = recipient_session.RecipientSession(signed_in.organization_id, signed_in.recipient_email)
-    recipient_session.sign_in(response, secret, settings, who)
+    # An embedded wallet opens in the issuer's iframe: its session is the partitioned cookie.
+    embedded = signed_in.wallet_view and signed_in.embed
+    recipient_session.sign_in(response, secret, settings, who, embedded=embedded)
     return response

@@ -83,12 +83,14 @@ async def verify_credential(request: Request) -> Response:
     data, pasted, from_form = await _submitted(request)
     database = request.app.state.database
     signer = server_signer(request)
+    # The costly part, in a worker process with a time limit; no session is held meanwhile.
+    examined = await request.app.state.verification_workers.examine(data)
 
     def read(session: Session) -> Verification:
-        return verification.verify_bytes(session, signer, data)
+        return verification.verify_examined(session, signer, examined)
 
     def write(session: Session) -> Verification:
-        result = verification.verify_bytes(session, signer, data, may_sign=True)
+        result = verification.verify_examined(session, signer, examined, may_sign=True)
         session.commit()  # keeps the status list it had to sign again
         return result
 

@@ -1,7 +1,11 @@
 """The recipient's wallet: `GET /wallet` lists the signed-in recipient's credentials in the
 organization that signed them in; from there they open each, download its PDF, make it private
 or public (`POST /wallet/credentials/{encoded_id}/privacy`) and sign out
-(`POST /wallet/sign-out`). Both forms carry a token tied to the session (web/csrf.py)."""
+(`POST /wallet/sign-out`). Both forms carry a token tied to the session (web/csrf.py).
+
+`?embed=1` is the framable version an `embed` SSO link lands on, inside the issuer's iframe
+(docs/adr/0011); its forms say `embed=1` so that what they answer can be shown in the frame too.
+"""
 
 from datetime import UTC, date, datetime
 from typing import Any
@@ -14,7 +18,6 @@ from plaudit.domain import credential_state
 from plaudit.domain.errors import NotFound, Unauthenticated
 from plaudit.http.deps import AppSettings, ServerSecret, Work
 from plaudit.services import organizations, public_credentials, recipients
-from plaudit.settings import Settings
 from plaudit.store.tables import Credential
 from plaudit.web import csrf, urls
 from plaudit.web import session as recipient_session
@@ -22,15 +25,6 @@ from plaudit.web.credential_view import day
 from plaudit.web.pages import WebRoute, message_page, page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-
-
-def _recipient(
-    request: Request, secret: bytes, settings: Settings
-) -> recipient_session.RecipientSession:
-    who = recipient_session.signed_in(request, secret, settings)
-    if who is None:
-        raise Unauthenticated()
-    return who
 
 
 @router.get("/wallet")
@@ -41,7 +35,9 @@ async def wallet(
     credential: str | None = None,
     embed: bool = False,
 ) -> HTMLResponse:
-    who = _recipient(request, secret, settings)
+    who = recipient_session.signed_in(request, secret, settings)
+    if who is None:
+        return _not_signed_in(request, embed)
     base_url = settings.public_base_url
     today = datetime.now(UTC).date()
 
@@ -61,7 +57,7 @@ async def wallet(
             "recipient_name": owned[0].recipient_name if owned else who.email,
             "credentials": [_card(item, base_url, today, item.id in revoked) for item in shown],
             "focused": credential is not None,
-            "all_url": urls.wallet(base_url),
+            "all_url": urls.wallet(base_url, **({"embed": "1"} if embed else {})),
             "sign_out_url": urls.sign_out(base_url),
             "csrf_token": csrf.token(request, secret),
         }
@@ -95,12 +91,15 @@ def _card(credential: Credential, base_url: str, today: date, revoked: bool) -> 
 async def set_privacy(
     request: Request, encoded_id: str, settings: AppSettings, secret: ServerSecret
 ) -> Response:
-    who = _recipient(request, secret, settings)
     form = await request.form()
+    embed = form.get("embed") == "1"
+    who = recipient_session.signed_in(request, secret, settings)
+    if who is None:
+        return _not_signed_in(request, embed)
     if not csrf.is_valid(request, secret, form.get("csrf_token")):
-        return _stale_form(request)
+        return _stale_form(request, embed)
     if form.get("private") not in ("true", "false"):
-        return message_page(request, 400, "Bad request", "This form is not valid.")
+        return message_page(request, 400, "Bad request", "This form is not valid.", embed=embed)
     private = form.get("private") == "true"
 
     def run(session: Session) -> None:
@@ -108,24 +107,38 @@ async def set_privacy(
         session.commit()
 
     await Work(request.app.state.database, readonly=False)(run)
-    query = {"embed": "1"} if form.get("embed") == "1" else {}
+    query = {"embed": "1"} if embed else {}
     back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
     return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 @router.post("/wallet/sign-out")
 async def sign_out(request: Request, settings: AppSettings, secret: ServerSecret) -> Response:
-    _recipient(request, secret, settings)
     form = await request.form()
+    embed = form.get("embed") == "1"
+    if recipient_session.signed_in(request, secret, settings) is None:
+        return _not_signed_in(request, embed)
     if not csrf.is_valid(request, secret, form.get("csrf_token")):
-        return _stale_form(request)
+        return _stale_form(request, embed)
     text = "You have signed out of your credentials. Your sign-in link from your organization "
     text += "signs you in again."
-    response = message_page(request, 200, "You are signed out", text)
-    recipient_session.sign_out(response, settings)
+    response = message_page(request, 200, "You are signed out", text, embed=embed)
+    recipient_session.sign_out(request, response, settings)
     return response
 
 
-def _stale_form(request: Request) -> Response:
+def _stale_form(request: Request, embed: bool) -> Response:
     text = "This form is out of date or did not come from this site. Reload the page and try again."
-    return message_page(request, 403, "This form has expired", text)
+    return message_page(request, 403, "This form has expired", text, embed=embed)
+
+
+def _not_signed_in(request: Request, embed: bool) -> HTMLResponse:
+    """Raises Unauthenticated (the common 401 page); the embedded wallet instead answers a
+    framable page, shown in the issuer's frame rather than refused by it. There, besides an
+    ended session, the cause may be a browser that keeps every cookie from other sites' frames
+    away, partitioned or not."""
+    if not embed:
+        raise Unauthenticated()
+    text = "Your session has ended, or your browser does not let this page sign you in inside "
+    text += "another site. Open your credentials from your organization again."
+    return message_page(request, 401, "You are not signed in", text, embed=True)

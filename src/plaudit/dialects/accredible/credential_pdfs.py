@@ -5,7 +5,6 @@ them, when a background job draws them and the zip link answers 202 until it is 
 
 from typing import Any
 
-import anyio
 from fastapi import APIRouter
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -15,10 +14,11 @@ from plaudit.dialects.accredible.errors import AccredibleRoute
 from plaudit.dialects.accredible.schemas import Body, LooseStr
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import AppSettings, DbWork, ServerSecret
+from plaudit.http.render_slots import in_render_slot
 from plaudit.jobs.rendering import ensure_rendered
 from plaudit.services import credentials, pdf_bundles
 from plaudit.web import urls
-from plaudit.web.credential_files import file_key, render_slots
+from plaudit.web.credential_files import file_key
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
 Json = dict[str, Any]
@@ -69,12 +69,11 @@ async def generate_pdf(
 async def _render(work: DbWork, organization_id: int, ids: list[int], base_url: str) -> None:
     """Draws (and keeps) the PDFs that are not drawn yet, one at a time."""
     for credential_id in ids:
-        await anyio.to_thread.run_sync(
+        await in_render_slot(
             ensure_rendered,
             work.database,
             organization_id,
             credential_id,
             "certificate.pdf",
             base_url,
-            limiter=render_slots,
         )

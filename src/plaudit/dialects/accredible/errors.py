@@ -25,12 +25,20 @@ from plaudit.domain.errors import (
 from plaudit.domain.limits import contains_nul
 from plaudit.http.deps import Work
 from plaudit.http.rate_limit import limits_of
+from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.openbadges.keys import KeyUnavailable
 from plaudit.services import api_keys
+from plaudit.store.outage import DatabaseUnavailable
 
 logger = logging.getLogger("plaudit.accredible")
 
 ACCESS_DENIED = "HTTP Token: Access denied."
 INVALID_JSON = "Request body is not valid JSON"
+SIGNING_KEY_UNAVAILABLE = (
+    "This server cannot sign for your organization: its signing key was made under another "
+    "server secret. Nothing was changed; the server's operator must set the secret it was made "
+    "with or rotate the key. Try again afterwards."
+)
 FIXED_MESSAGES = {
     "achievement.unknown": "Invalid Group",
     "recipient.missing": "Can not create credential without recipient data",
@@ -78,6 +86,11 @@ def error_response(error: DomainError) -> Response:
     if isinstance(error, Forbidden):
         return JSONResponse({"errors": error.message}, status_code=403)
     return JSONResponse({"errors": str(error)}, status_code=422)
+
+
+def unavailable_response(outage: DatabaseUnavailable) -> Response:
+    """Accredible documents no 503; its 5xx body is `{"errors": "..."}`, worded as its 429."""
+    return JSONResponse({"errors": message(outage)}, status_code=503, headers=retry_after(outage))
 
 
 def wire_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -172,7 +185,14 @@ class AccredibleRoute(APIRoute):
                 return JSONResponse(
                     {"errors": detail}, status_code=error.status_code, headers=error.headers
                 )
-            except Exception:
+            except KeyUnavailable as error:
+                # The operator's to fix (start-up reported it too); the client may retry then.
+                fields = {"request_id": request.state.request_id, "reason": str(error)}
+                logger.error("accredible.signing_key_unavailable", extra={"fields": fields})
+                return JSONResponse({"errors": SIGNING_KEY_UNAVAILABLE}, status_code=503)
+            except Exception as error:
+                if (outage := outage_of(request, error)) is not None:
+                    return unavailable_response(outage)
                 logger.exception(
                     "accredible.unhandled_error",
                     extra={"fields": {"request_id": request.state.request_id}},
