@@ -32,10 +32,12 @@ BADGE_WIDTH = 420
 
 
 def pdf_picture(pdf: bytes, width: int) -> Image.Image:
+    """The PDF's first page, drawn by pdftoppm into a file of our choosing (left to itself,
+    some versions write to stdout and others to a file named `-.png`)."""
     with tempfile.TemporaryDirectory() as directory:
         path = Path(directory) / "page.pdf"
         path.write_bytes(pdf)
-        png = subprocess.run(
+        subprocess.run(
             [
                 "pdftoppm",
                 "-png",
@@ -45,10 +47,12 @@ def pdf_picture(pdf: bytes, width: int) -> Image.Image:
                 "-scale-to-y",
                 "-1",
                 str(path),
+                str(Path(directory) / "page"),
             ],
             check=True,
             capture_output=True,
-        ).stdout
+        )
+        png = (Path(directory) / "page.png").read_bytes()
     return Image.open(io.BytesIO(png)).convert("RGB")
 
 

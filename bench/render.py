@@ -85,7 +85,7 @@ async def issue_credentials(base_url: str, api_key: str, count: int) -> list[str
             response = await client.post("/v1/credentials/bulk_create", json={"credentials": rows})
             if response.status_code != 200:
                 raise RuntimeError(f"issuing: HTTP {response.status_code}: {response.text}")
-            urls += [str(item["credential"]["url"]) for item in response.json()]
+            urls += [str(item["url"]) for item in response.json()["credentials"]]
     return urls
 
 

@@ -5,7 +5,8 @@ issues credentials through the Accredible API with no design work (the organizat
 designs), then photographs them in Debian's headless Chromium (/usr/bin/chromium, through
 Playwright): the credential page on a desktop and on a phone, the recipient's wallet (entered
 through an SSO link) and the page a stranger gets for a private credential. The same
-credential's certificate PDF (first page, through poppler's pdftoppm) and badge PNG are saved too.
+credential's certificate PDF (first page, through poppler's pdftoppm), badge PNG and link-preview
+card (the og:image, `seo.png`) are saved too.
 
     .venv/bin/python bench/screenshots.py [--out docs/screenshots]
 """
@@ -154,7 +155,8 @@ def photograph(browser: Browser, made: dict[str, Any], out: Path) -> None:
 
 
 def save_files(made: dict[str, Any], out: Path) -> None:
-    """The certificate PDF as a picture of its first page, and the badge PNG, as served."""
+    """The certificate PDF as a picture of its first page, the badge PNG and the link-preview
+    card, as served."""
     page_url = made["main"]["url"]
     with httpx.Client(timeout=60) as client, tempfile.TemporaryDirectory() as scratch:
         pdf = Path(scratch) / "certificate.pdf"
@@ -165,6 +167,8 @@ def save_files(made: dict[str, Any], out: Path) -> None:
         )
         badge = client.get(f"{page_url}/badge.png").raise_for_status().content
         (out / "badge.png").write_bytes(badge)
+        card = client.get(f"{page_url}/seo.png").raise_for_status().content
+        (out / "link-preview-card.png").write_bytes(card)
 
 
 def main() -> int:

@@ -48,11 +48,14 @@ def database(database_url: str) -> Iterator[Database]:
 def settings(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Settings:
     # The whole suite comes from one address: tests/test_rate_limit.py tests the limits.
     # No worker runs in the shared server: tests/jobs/ start the workers they need.
+    # Nothing is fetched from other issuers (tests must not reach beyond loopback):
+    # tests/openbadges/test_remote_issuers.py starts the servers that fetch.
     return Settings(
         data_dir=tmp_path_factory.mktemp("data"),
         database_url=database_url,
         rate_limit_enabled=False,
         worker_in_process=False,
+        verify_fetch=False,
     )
 
 

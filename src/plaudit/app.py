@@ -6,9 +6,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from plaudit import __version__
+from plaudit.dialects.accredible.openapi import describe_answers
 from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.http.docs import mount_docs
 from plaudit.http.health import router as health_router
+from plaudit.http.method_not_allowed import install_method_not_allowed
 from plaudit.http.rate_limit import RateLimits
 from plaudit.http.render_slots import set_slots
 from plaudit.http.request_log import RequestLogMiddleware, configure_logging
@@ -17,6 +19,7 @@ from plaudit.jobs.in_process import worker_lifespan
 from plaudit.openbadges.hosted import router as ob2_hosted_router
 from plaudit.render import isolation
 from plaudit.server_secret import refuse_insecure_secret, server_secret
+from plaudit.services.remote_issuers import FetchPolicy, RemoteIssuers
 from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
@@ -32,6 +35,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             yield
         finally:
             app.state.verification_workers.close()
+            app.state.remote_issuers.close()
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -58,9 +62,11 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.server_secret = server_secret(settings)
     app.state.rate_limits = RateLimits(settings)
     app.state.verification_workers = VerificationWorkers(Limits.of(settings))
+    app.state.remote_issuers = RemoteIssuers(FetchPolicy.of(settings))
     app.add_middleware(RequestLogMiddleware)
     install_handlers(app)
-    mount_docs(app)
+    install_method_not_allowed(app)
+    mount_docs(app, describe_answers)
     app.include_router(health_router)
     app.include_router(accredible_router)
     app.include_router(ob2_hosted_router)

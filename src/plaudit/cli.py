@@ -9,6 +9,7 @@ anything is created.
 
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
@@ -21,9 +22,10 @@ from typer.core import TyperGroup
 
 from plaudit.domain.errors import DomainError, Invalid, NotFound
 from plaudit.domain.scope import Scope
-from plaudit.http.request_log import configure_logging
+from plaudit.http.request_log import configure_logging, uvicorn_log_config
 from plaudit.jobs.worker import Worker, run_until_signalled
-from plaudit.openbadges import did, keys
+from plaudit.openbadges import did, issuer_dids, keys
+from plaudit.openbadges.verify import Verification
 from plaudit.server_secret import SecretUnavailable, server_secret
 from plaudit.services import (
     api_keys,
@@ -33,9 +35,10 @@ from plaudit.services import (
     verification,
 )
 from plaudit.services import credentials as credential_service
+from plaudit.services.remote_issuers import Fetched, FetchPolicy, RemoteIssuers, Wanted
 from plaudit.services.signing import Signer
 from plaudit.services.verification_workers import Limits, VerificationWorkers
-from plaudit.settings import get_settings
+from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
 from plaudit.store.outage import DatabaseUnavailable
@@ -178,6 +181,18 @@ def _report_locked_out(database: Database, secret: bytes) -> None:
         logger.error("signing.key_unavailable", extra={"fields": fields})
 
 
+def _listening_on(host: str | None, port: int | None) -> Settings:
+    """The settings with --host and --port in them, so that every URL the server builds (its
+    default base URL, hence its did:web) names the address it listens on. They go through the
+    environment because the app is made by uvicorn, in each worker process."""
+    if host is not None:
+        os.environ["PLAUDIT_HOST"] = host
+    if port is not None:
+        os.environ["PLAUDIT_PORT"] = str(port)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 @app.command()
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
@@ -185,18 +200,22 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Apply migrations, then serve the API."""
-    settings = get_settings()
+    settings = _listening_on(host, port)
     secret = server_secret(settings)
     database = _database()
     _report_locked_out(database, secret)
+    with database.transaction() as session:
+        issuer_dids.record_current(session, settings.public_base_url)
     database.dispose()
     uvicorn.run(
         "plaudit.app:create_app",
         factory=True,
-        host=host or settings.host,
-        port=port or settings.port,
+        host=settings.host,
+        port=settings.port,
         workers=workers,
         log_level=settings.log_level,
+        # uvicorn's lines in Plaudit's JSON format, in every worker process too.
+        log_config=uvicorn_log_config(settings.log_level),
         access_log=False,
         # The app reads X-Forwarded-For itself, and only from PLAUDIT_TRUSTED_PROXIES.
         proxy_headers=False,
@@ -398,8 +417,9 @@ def verify(
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
 ) -> None:
     """Verify a credential: proof, issuer key, status, validity dates, schema. Exit code 0 when
-    it is valid, 1 when it is not. Only this server's issuers and did:key resolve; nothing is
-    fetched."""
+    it is valid, 1 when it is not (or could not be checked). This server's issuers resolve from
+    its database, did:key from the key; another issuer's did:web document (and its status list
+    on the same host) is fetched unless PLAUDIT_VERIFY_FETCH is false."""
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
@@ -413,19 +433,37 @@ def verify(
     finally:
         workers.close()
     database = _database()
-    with database.writing_session() as session:
-        result = verification.verify_examined(session, signer, examined, may_sign=True).as_json()
-        session.commit()  # keeps a status list it had to sign again
-    database.dispose()
+    remote = RemoteIssuers(FetchPolicy.of(settings))
+
+    def conclude(fetched: Fetched | None) -> tuple[Verification, Wanted]:
+        with database.writing_session() as session:
+            answer = verification.verify_examined(
+                session, signer, examined, may_sign=True, fetched=fetched
+            )
+            session.commit()  # keeps a status list it had to sign again
+        return answer
+
+    try:
+        result = verification.conclude_submitted(conclude, remote).as_json()
+    finally:
+        remote.close()
+        database.dispose()
     if as_json:
         typer.echo(json.dumps(result, indent=2))
     else:
-        typer.echo("VALID" if result["valid"] else "NOT VALID")
+        typer.echo(VERDICT_LINES[result["verdict"]])
         for error in result["errors"] if not result["checks"] else []:
             typer.echo(f"  {error}")
         for check in result["checks"]:
-            typer.echo(f"  {check['outcome']:<8} {check['name']:<9} {check['reason']}")
+            typer.echo(f"  {check['outcome']:<9} {check['name']:<9} {check['reason']}")
     raise typer.Exit(0 if result["valid"] else 1)
+
+
+VERDICT_LINES = {
+    "valid": "VALID",
+    "invalid": "NOT VALID",
+    "unchecked": "NOT VALID: COULD NOT BE CHECKED",
+}
 
 
 @signing_app.command("show")

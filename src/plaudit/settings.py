@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from plaudit.http.client_address import parse_networks
 
+WILDCARD_HOSTS = frozenset({"", "0.0.0.0", "::"})
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="PLAUDIT_", extra="ignore")
@@ -35,7 +37,8 @@ class Settings(BaseSettings):
     base_url: str | None = Field(
         default=None,
         description="Public address every URL Plaudit hands out starts with; "
-        "defaults to http://HOST:PORT.",
+        "defaults to http://HOST:PORT as `plaudit serve --host/--port` set them (localhost "
+        "for a wildcard HOST such as 0.0.0.0 or ::).",
     )
     max_body_bytes: int = Field(
         default=5 * 1024 * 1024,
@@ -159,6 +162,18 @@ class Settings(BaseSettings):
         "killed; a request waits at most twice that in all. Past either, the answer is a "
         "failed verification saying so.",
     )
+    verify_fetch: bool = Field(
+        default=True,
+        description="Whether `/verify` and `plaudit verify` fetch the did:web document (and "
+        "the status list at the same address) of an issuer that is not this server's; false: "
+        'such credentials read "could not be checked".',
+    )
+    verify_fetch_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated hosts (`host` or `host:port`) that verification may fetch "
+        "over plain HTTP and on private, loopback or link-local addresses: for tests and "
+        "private deployments. Any other host is fetched over HTTPS from public addresses only.",
+    )
     verify_max_nodes: int = Field(
         default=5000,
         ge=100,
@@ -187,9 +202,16 @@ class Settings(BaseSettings):
 
     @property
     def public_base_url(self) -> str:
+        """PLAUDIT_BASE_URL, else where `plaudit serve` listens: a wildcard address (0.0.0.0,
+        ::) is no address a browser can use, so it becomes localhost."""
         if self.base_url:
             return self.base_url.rstrip("/")
-        return f"http://{self.host}:{self.port}"
+        host = self.host.strip("[]")
+        if host in WILDCARD_HOSTS:
+            host = "localhost"
+        elif ":" in host:  # an IPv6 literal
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
 
 
 @lru_cache

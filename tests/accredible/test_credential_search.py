@@ -275,8 +275,10 @@ def test_v2_offset_pages(reader: httpx.Client, issued: dict[str, Any]) -> None:
         "credentials": [],
         "meta": {"count": 2, "from": 0, "size": 0, "cursor": None},
     }
-    capped = search_v2(reader, {"query": {}, "page": {"size": 5000}})
-    assert capped["meta"]["size"] == 100 and len(capped["credentials"]) == 4
+    largest = search_v2(reader, {"query": {}, "page": {"size": 1000}})
+    assert largest["meta"]["size"] == 1000 and len(largest["credentials"]) == 4
+    too_large = reader.post("/v2/credentials/search", json={"query": {}, "page": {"size": 1001}})
+    assert_invalid_query(too_large, "page.size must be at most 1000")
     as_strings = search_v2(reader, {"query": {}, "page": {"from": "2", "size": "1"}})
     assert ids(as_strings) == named(issued, "cy")
 

@@ -188,3 +188,21 @@ def test_hostile_values_are_stored_as_text(api: httpx.Client, group: dict[str, A
     assert credential["name"] == script
     assert credential["recipient"]["name"] == "Robert'); DROP TABLE credentials;--"
     assert api.get(f"/v1/credentials/{credential['id']}").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("POST", "/v1/credentials/1", "DELETE, GET, PATCH, PUT"),
+        ("GET", "/v1/collections/1", "DELETE, PUT"),
+        ("DELETE", "/v1/issuer/groups", "POST"),
+        ("PUT", "/v1/designs", "GET, POST"),
+    ],
+)
+def test_a_method_the_path_lacks_is_405_listing_every_method(
+    api: httpx.Client, method: str, path: str, allowed: str
+) -> None:
+    response = api.request(method, path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == allowed
+    assert response.json() == {"errors": "Method Not Allowed"}

@@ -157,7 +157,7 @@ def test_embed_lands_on_a_framable_wallet(api: httpx.Client, live_server: LiveSe
     embedded = generate(api, credential_id=credential["id"], wallet_view=True, embed=True)
     response, _ = land(live_server, embedded)
     assert response.headers["location"] == f"{live_server.base_url}/wallet?embed=1"
-    # In the issuer's iframe only a partitioned cookie is kept (docs/adr/0011); no Lax one.
+    # In the issuer's iframe only a partitioned cookie is kept (docs/adr/0006); no Lax one.
     [cookie] = response.headers.get_list("set-cookie")
     name, value = cookie.split(";")[0].split("=", 1)
     assert name == EMBEDDED_COOKIE

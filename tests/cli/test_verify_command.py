@@ -13,7 +13,7 @@ import pytest
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from tests.openbadges.verify_helpers import issued, revoke, signed_json, signed_jwt, tampered_json
-from tests.support.live_server import LiveServer
+from tests.support.live_server import LiveServer, start_live_server
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
@@ -28,9 +28,13 @@ def verify(database_url: str, settings: Settings, live_server: LiveServer):
         "PLAUDIT_BASE_URL": live_server.base_url,
     }
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
+    def run(*args: str, **overrides: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [PLAUDIT, "verify", *args], env=env, capture_output=True, text=True, timeout=60
+            [PLAUDIT, "verify", *args],
+            env={**env, **overrides},
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
 
     return run
@@ -89,3 +93,40 @@ def test_unreadable_file_is_a_usage_error(verify, tmp_path: Path) -> None:
     done = verify(str(tmp_path / "missing.json"))
     assert done.returncode == 2
     assert "cannot read" in done.stderr
+
+
+def test_verifies_without_the_servers_base_url(
+    verify, api: httpx.Client, http: httpx.Client, tmp_path: Path
+) -> None:
+    """This server's issuers are data: a credential issued under the server's base URL is
+    valid for `plaudit verify` run under another one (or none), status included."""
+    path = tmp_path / "credential.json"
+    path.write_text(json.dumps(signed_json(http, issued(api)["encoded_id"])))
+    done = verify(str(path), PLAUDIT_BASE_URL="https://elsewhere.example")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert [line.split()[0] for line in done.stdout.splitlines()[1:]] == ["passed"] * 5
+
+
+def test_old_credentials_verify_after_the_base_url_changes(
+    api: httpx.Client,
+    http: httpx.Client,
+    settings: Settings,
+    database: Database,
+    tmp_path: Path,
+) -> None:
+    encoded_id = issued(api)["encoded_id"]
+    document = signed_json(http, encoded_id)
+    jwt = signed_jwt(http, encoded_id)
+    moved = start_live_server(settings, database)  # the same data under another address
+    try:
+        assert moved.base_url not in json.dumps(document)
+        for body, kind in ((json.dumps(document), "application/json"), (jwt, "application/vc+jwt")):
+            result = httpx.post(
+                f"{moved.base_url}/verify", content=body, headers={"Content-Type": kind}
+            ).json()
+            assert result["valid"] is True, result
+        revoke(database, encoded_id)
+        result = httpx.post(f"{moved.base_url}/verify", json=document).json()
+        assert {c["name"]: c["outcome"] for c in result["checks"]}["status"] == "failed"
+    finally:
+        moved.stop()

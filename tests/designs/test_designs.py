@@ -38,6 +38,7 @@ DESIGN_KEYS = {
     "encoded_content",
     "created_at",
     "updated_at",
+    "groups",
 }
 
 
@@ -208,6 +209,38 @@ def test_the_kind_stays_while_a_group_shows_the_design(api: httpx.Client) -> Non
         api.get(f"/v1/issuer/groups/{group['id']}").json()["group"]["certificate_design_id"]
         == (design["id"])
     )
+
+
+def test_a_design_lists_the_groups_that_use_it(
+    api: httpx.Client, http: httpx.Client, database: Database, tenant: Tenant
+) -> None:
+    certificate = create_design(api)
+    assert certificate["groups"] == []
+    badge = create_design(api, kind="badge", encoded_content=BADGE_SVG)
+    first = create_group(api, certificate_design_id=certificate["id"])
+    second = create_group(
+        api, badge_design_id=badge["id"], primary_design_id=certificate["id"], name="Second"
+    )
+    viewed = api.get(f"/v1/designs/{certificate['id']}").json()["design"]
+    assert viewed["groups"] == [
+        {"id": first["id"], "name": first["name"]},
+        {"id": second["id"], "name": "Second"},
+    ]
+    found = api.post("/v1/designs/search", json={"kind": "badge"}).json()["designs"]
+    assert [d["groups"] for d in found if d["id"] == badge["id"]] == [
+        [{"id": second["id"], "name": "Second"}]
+    ]
+    listed = api.get("/v1/designs", params={"kind": "certificate"}).json()["designs"]
+    assert [d["groups"] for d in listed if d["id"] == certificate["id"]] == [viewed["groups"]]
+    # A department key sees only its department's groups among a shared design's users.
+    department_id, scoped = department_client(http, database, tenant)
+    with scoped:
+        builtin = first["badge_design_id"]
+        own = create_group(scoped, name="Scoped")
+        assert own["department_id"] == department_id and own["badge_design_id"] == builtin
+        shown = scoped.get(f"/v1/designs/{builtin}").json()["design"]["groups"]
+        assert shown == [{"id": own["id"], "name": "Scoped"}]
+    assert api.delete(f"/v1/designs/{certificate['id']}").json()["design"]["groups"] == []
 
 
 def test_delete_falls_groups_back_to_the_default_design(api: httpx.Client) -> None:

@@ -3,7 +3,7 @@ driven by Playwright against the live test server.
 
 The pages run the same code on both databases, and what these tests add over tests/web/ is
 what a browser does with the HTML (scripts, styles, images, focus), so they run on SQLite
-only: `database_url` is overridden here with the SQLite parameter alone.
+only: their PostgreSQL runs are deselected.
 
 Fixtures: `browser` (one Chromium for the session), `page` (a fresh context and page that
 fails its test on any console error, uncaught script error, failed request, HTTP error
@@ -45,9 +45,20 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session", params=["sqlite"])
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    return f"sqlite:///{tmp_path_factory.mktemp('e2e-sqlite') / 'plaudit.db'}"
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run on SQLite only: their PostgreSQL runs are deselected. (Overriding the
+    session's `database_url` here instead would hand tests elsewhere whichever database the
+    session made first.)"""
+    here = Path(__file__).parent
+    kept, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("database_url") if callspec else None
+        postgres_here = backend == "postgresql" and here in item.path.parents
+        (dropped if postgres_here else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")

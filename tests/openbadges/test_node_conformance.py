@@ -39,8 +39,16 @@ def check(
 def test_good_credential_verifies_in_both_forms(
     node: NodeVerifier, api: httpx.Client, http: httpx.Client
 ) -> None:
-    encoded_id = issued(api)["encoded_id"]
-    for form in (signed_json(http, encoded_id), signed_jwt(http, encoded_id)):
+    # With a grade and custom attributes: OB 3.0 results and result descriptions.
+    attributes = {"instructor": "Dr. Hopper", "hours": 12}
+    encoded_id = issued(api, grade="A", custom_attributes=attributes)["encoded_id"]
+    document = signed_json(http, encoded_id)
+    assert [r["value"] for r in document["credentialSubject"]["result"]] == [
+        "A",
+        "12",
+        "Dr. Hopper",
+    ]
+    for form in (document, signed_jwt(http, encoded_id)):
         verified, errors = check(node, http, form)
         assert verified, errors
 

@@ -22,6 +22,8 @@ def test_issued_credentials_validate_against_the_1edtech_schema(
     credential = issued(
         api,
         expired_on="2031-05-01",
+        grade="Distinction",
+        custom_attributes={"instructor": "Dr. Hopper", "hours": 12},
         evidence_items=[
             {"description": "Final project", "url": "https://example.org/p", "category": "url"}
         ],
@@ -33,6 +35,8 @@ def test_issued_credentials_validate_against_the_1edtech_schema(
     ):
         errors = [error.message for error in achievement_credential.iter_errors(document)]
         assert errors == [], errors
+        assert len(document["credentialSubject"]["result"]) == 3
+        assert "jti" not in document
     document = signed_json(http, credential["encoded_id"])
     assert isinstance(document["proof"], list)  # the schema's form: a set of proofs
     profile = validator("profile")

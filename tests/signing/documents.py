@@ -38,6 +38,8 @@ def credential_document(
     items: list[EvidenceItem] | None = None,
     expired_on: date | None = None,
     index: int = 42,
+    grade: str | None = None,
+    custom_attributes: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     organization = Organization(name=organization_name, url=organization_url, uuid=uuid4())
     achievement = Achievement(
@@ -61,6 +63,8 @@ def credential_document(
         expired_on=expired_on,
         achievement=achievement,
         evidence_items=items or [],
+        grade=grade,
+        custom_attributes=custom_attributes,
     )
     status = status_list.entry_document(
         f"{BASE_URL}/orgs/{organization.uuid}/status/revocation", "revocation", index

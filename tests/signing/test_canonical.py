@@ -100,6 +100,17 @@ urls = st.none() | st.sampled_from(
 )
 
 
+# Custom attribute values as clients send them: text, numbers, booleans, nested JSON.
+attribute_values = (
+    st.none()
+    | hostile_text
+    | st.integers(-(10**6), 10**6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.booleans()
+    | st.lists(hostile_text, max_size=2)
+)
+
+
 @st.composite
 def documents(draw: st.DrawFn) -> dict:
     items = [
@@ -124,6 +135,10 @@ def documents(draw: st.DrawFn) -> dict:
         items=items,
         expired_on=draw(st.none() | st.dates(date(2000, 1, 1), date(2100, 1, 1))),
         index=draw(st.integers(0, status_list.LIST_SIZE - 1)),
+        grade=draw(st.none() | hostile_text),
+        custom_attributes=draw(
+            st.none() | st.dictionaries(hostile_text, attribute_values, max_size=3)
+        ),
     )
 
 

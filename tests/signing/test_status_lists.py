@@ -106,7 +106,7 @@ def test_indices_are_random_and_unique(api: httpx.Client, database: Database) ->
     ]
     created = api.post("/v1/credentials/bulk_create", json={"credentials": bodies})
     assert created.status_code == 200, created.text
-    ids = [int(item["credential"]["id"]) for item in created.json()]
+    ids = [item["id"] for item in created.json()["credentials"]]
     with database.session() as session:
         indices = list(
             session.scalars(select(StatusEntry.index).where(StatusEntry.credential_id.in_(ids)))

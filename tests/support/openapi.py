@@ -3,6 +3,10 @@
 The file was generated from examples, so nullability is accidental: the same field is nullable in
 one operation and not in its sibling. Every schema is therefore read with `nullable: true`; types,
 required keys and shapes are checked as written. See docs/compatibility.md.
+
+One correction where real clients win: the file types a few numeric ids as strings (the
+single-credential operations' `credential.id`, collection search's `id`) that the live service
+and real clients have as numbers (issue 10). Those ids, and only those, are read as integers.
 """
 
 import copy
@@ -17,9 +21,28 @@ from openapi_schema_validator import OAS30Validator
 SPEC_PATH = Path(__file__).resolve().parents[1] / "data" / "accredible-openapi.json"
 
 
+# (method, path): the property paths of the 200 body whose id the file types as a string.
+INTEGER_IDS: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
+    ("post", "/v1/credentials"): (("credential", "id"),),
+    ("get", "/v1/credentials/{id}"): (("credential", "id"),),
+    ("delete", "/v1/credentials/{id}"): (("credential", "id"),),
+    ("post", "/v1/collections/search"): (("collections", "[]", "id"),),
+}
+
+
 @cache
 def spec() -> dict[str, Any]:
-    return json.loads(SPEC_PATH.read_text())
+    """The file, with the ids of INTEGER_IDS typed as integers."""
+    document = json.loads(SPEC_PATH.read_text())
+    for (method, path), locations in INTEGER_IDS.items():
+        body = document["paths"][path][method]["responses"]["200"]["content"]
+        for location in locations:
+            schema = body["application/json"]["schema"]
+            for step in location[:-1]:
+                schema = schema["items"] if step == "[]" else schema["properties"][step]
+            assert schema["properties"][location[-1]] == {"type": "string"}, location
+            schema["properties"][location[-1]] = {"type": "integer"}
+    return document
 
 
 def _relax_nulls(schema: Any) -> Any:

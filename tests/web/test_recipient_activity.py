@@ -8,11 +8,11 @@ from tests.support.live_server import LiveServer
 from tests.web.helpers import signed_in_browser
 
 
-def activity(api: httpx.Client, group_id: int) -> dict[str, tuple[bool, bool]]:
+def activity(api: httpx.Client, group_id: int) -> dict[int, tuple[bool, bool]]:
     response = api.post("/v2/credentials/search", json={"query": {"group.id": group_id}})
     assert response.status_code == 200, response.text
     return {
-        str(item["id"]): (item["recipient_opened"], item["recipient_engaged"])
+        item["id"]: (item["recipient_opened"], item["recipient_engaged"])
         for item in response.json()["credentials"]
     }
 

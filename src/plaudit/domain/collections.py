@@ -59,14 +59,15 @@ def validate_search(search: CollectionSearch) -> None:
 
 
 def parse_sort(sort: Mapping[str, Any] | None) -> tuple[tuple[str, bool], ...]:
-    """`{"groups_count": "desc", "name": "asc"}` as (key, descending) pairs, in the given order."""
+    """`{"groups_count": "desc", "name": "asc"}` as (key, descending) pairs, in the given order.
+    A key no collection has is ignored, as Accredible's own example `{"field": "asc"}` implies;
+    its direction must still be one."""
     order = []
     for key, direction in (sort or {}).items():
-        if key not in SORT_KEYS:
-            raise Invalid(fields={"sort": [f"must be one of: {', '.join(SORT_KEYS)}"]})
         text = direction.strip().lower() if isinstance(direction, str) else None
         if text not in SORT_DIRECTIONS:
             reason = f"must be one of: {', '.join(SORT_DIRECTIONS)}"
             raise Invalid(fields={f"sort.{key}": [reason]})
-        order.append((key, text == "desc"))
+        if key in SORT_KEYS:
+            order.append((key, text == "desc"))
     return tuple(order)

@@ -29,13 +29,44 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(line, default=str)
 
 
+class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """JSON lines on stderr; a class of its own so that configuring again replaces it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFormatter(JsonFormatter())
+
+
 def configure_logging(level: str) -> None:
-    handler = logging.StreamHandler()
-    handler.setFormatter(JsonFormatter())
-    root = logging.getLogger("plaudit")
-    root.handlers = [handler]
-    root.setLevel(level.upper())
-    root.propagate = False
+    """Every logger (Plaudit's, uvicorn's, every library's, and `warnings`) writes through one
+    JSON handler on the root logger. Other handlers on the root (a test runner's) are kept.
+    Plaudit logs at `level`; libraries only their warnings and errors unless `level` is debug
+    (their info lines, such as Alembic's on every command, are chatter)."""
+    root = logging.getLogger()
+    root.handlers = [h for h in root.handlers if not isinstance(h, JsonHandler)]
+    root.addHandler(JsonHandler())
+    root.setLevel(logging.DEBUG if level.lower() == "debug" else logging.WARNING)
+    plaudit = logging.getLogger("plaudit")
+    plaudit.handlers = []
+    plaudit.setLevel(level.upper())
+    plaudit.propagate = True
+    logging.captureWarnings(True)
+
+
+def uvicorn_log_config(level: str) -> dict[str, Any]:
+    """uvicorn's `log_config`: its loggers get no handlers of their own and pass their lines
+    to the root's JSON handler. uvicorn applies it in every worker process it starts, before
+    anything is logged there."""
+    passed_on = {"handlers": [], "propagate": True, "level": level.upper()}
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"json": {"()": JsonHandler}},
+        "root": {"handlers": ["json"], "level": level.upper()},
+        "loggers": {
+            name: dict(passed_on) for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
+        },
+    }
 
 
 class RequestLogMiddleware:

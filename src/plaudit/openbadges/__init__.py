@@ -9,7 +9,8 @@ added:
   `public_key(row)`.
 - did.py: `did_web(base_url, uuid)`, `did_key(multibase)`, `issuer_did(base_url, org, key_row)`,
   `verification_method(issuer, key_row)`, `did_web_document(...)`, `did_key_document(did)`,
-  `resolve_did(session, base_url, did) -> {kid: Ed25519PublicKey}` (raises DidNotResolvable).
+  `resolve_did(session, base_url, did) -> {kid: Ed25519PublicKey}` (raises DidNotResolvable);
+  our DIDs resolve under every base URL they were recorded under (issuer_dids.py: `record`).
 - ob3.py: `build_credential(credential, Issuer(did, organization), base_url=, salt=, status=)`,
   and the helpers `recipient_salt`, `identity_hash`, `timestamp`, `url`, `text`.
 - canonical.py: `canonize(document, *, safe=False, loader=None) -> str` (RDFC-1.0 N-Quads).

@@ -6,7 +6,7 @@ quads directly, from context definitions compiled once, and labels its few blank
 RDFC-1.0's first-degree hashes. Whenever a document steps outside what the fast path
 understands (another context, an unknown term, a value it does not model, two blank nodes with
 equal first-degree hashes that need the N-degree algorithm), the whole document goes to pyld
-instead. docs/adr/0007-fast-canonicalization.md says why this is safe; tests/openbadges prove
+instead. docs/adr/0003-fast-canonicalization.md says why this is safe; tests/openbadges prove
 the two agree on many generated credentials and on the W3C test vector.
 """
 

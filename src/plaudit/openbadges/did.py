@@ -17,14 +17,19 @@ from sqlalchemy.orm import Session
 
 from plaudit.openbadges import keys, multibase
 from plaudit.openbadges.contexts import DID_V1, MULTIKEY_V1
-from plaudit.store.signing_tables import SigningKey
+from plaudit.store.signing_tables import OrganizationDid, SigningKey
 from plaudit.store.tables import Organization
 
 METHODS = ("web", "key")
 
 
 class DidNotResolvable(ValueError):
-    pass
+    """The DID does not resolve here. `here`: it names this server, which knows no such
+    organization (a definite answer); otherwise it is simply not one of this server's."""
+
+    def __init__(self, reason: str, *, here: bool = False) -> None:
+        super().__init__(reason)
+        self.here = here
 
 
 def did_web_prefix(base_url: str) -> str:
@@ -110,27 +115,40 @@ def organization_of_did(base_url: str, did: str) -> UUID | None:
 
 
 def resolve_did(session: Session, base_url: str, did: str) -> dict[str, Ed25519PublicKey]:
-    """{verification method id: public key} for a did:key, or for one of our organizations'
-    did:web identifiers (read from the database, never over the network).
-    DidNotResolvable for anything else."""
+    """{verification method id: public key} for a did:key, or for any DID one of our
+    organizations issues or issued under (openbadges/issuer_dids.py), whatever the current base
+    URL; read from the database, never over the network. DidNotResolvable for anything else."""
     did = did.split("#", 1)[0]
     if did.startswith("did:key:"):
         try:
             document = did_key_document(did)
         except multibase.MultibaseError as error:
-            raise DidNotResolvable(str(error)) from None
+            raise DidNotResolvable(str(error), here=True) from None
         method = document["verificationMethod"][0]
         raw = multibase.public_key_from_multibase(method["publicKeyMultibase"])
         return {method["id"]: Ed25519PublicKey.from_public_bytes(raw)}
-    organization_uuid = organization_of_did(base_url, did)
-    if organization_uuid is None:
-        raise DidNotResolvable(f"{did} is not a DID this server resolves")
     organization = session.scalar(
-        select(Organization).where(Organization.uuid == organization_uuid)
+        select(Organization)
+        .join(OrganizationDid, OrganizationDid.organization_id == Organization.id)
+        .where(OrganizationDid.did == did)
     )
     if organization is None:
-        raise DidNotResolvable(f"{did} names no organization here")
+        organization = _by_current_did(session, base_url, did)
     return {
         verification_method(did, row): keys.public_key(row)
         for row in keys.published_keys(session, organization.id)
     }
+
+
+def _by_current_did(session: Session, base_url: str, did: str) -> Organization:
+    """The organization a did:web under the current base URL names (one that has signed
+    nothing yet is not recorded)."""
+    organization_uuid = organization_of_did(base_url, did)
+    if organization_uuid is None:
+        raise DidNotResolvable(f"{did} is not one of this server's issuers")
+    organization = session.scalar(
+        select(Organization).where(Organization.uuid == organization_uuid)
+    )
+    if organization is None:
+        raise DidNotResolvable(f"{did} names no organization here", here=True)
+    return organization

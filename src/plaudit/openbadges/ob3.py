@@ -3,12 +3,16 @@
 A pure function of loaded rows. Empty values are left out, text loses the control characters
 that JSON-LD processors escape differently (so that every verifier canonicalizes it the same
 way), and only well-formed absolute http(s) URLs become ids. Evidence the recipient added
-themselves (supplemental) is not the issuer's to sign and stays out.
+themselves (supplemental) is not the issuer's to sign and stays out. The grade and the custom
+attributes are the subject's `result`s, each described on the achievement
+(docs/compatibility.md has the mapping).
 """
 
 import hashlib
 import hmac
+import json
 import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -75,7 +79,12 @@ def profile(issuer: Issuer, *, full: bool = True) -> dict[str, Any]:
     return _compact(document)
 
 
-def _achievement(credential: Credential, issuer: Issuer, base_url: str) -> dict[str, Any]:
+def _achievement(
+    credential: Credential,
+    issuer: Issuer,
+    base_url: str,
+    result_descriptions: list[dict[str, Any]],
+) -> dict[str, Any]:
     achievement = credential.achievement
     tags = [text(outcome) for outcome in achievement.learning_outcomes or [] if text(outcome)]
     if achievement.skill_category is not None and text(achievement.skill_category.name):
@@ -98,8 +107,50 @@ def _achievement(credential: Credential, issuer: Issuer, base_url: str) -> dict[
             "tag": list(dict.fromkeys(tags)),
             "achievementType": kind,
             "inLanguage": text(achievement.language),
+            "resultDescription": result_descriptions,
         }
     )
+
+
+def _result_values(credential: Credential) -> list[tuple[str, str, str]]:
+    """(key, name, value) of each result the credential carries: its grade, then its custom
+    attributes by key. Values are text (numbers and booleans as JSON writes them), which also
+    keeps them on canonical.py's fast path; empty ones are left out."""
+    found: list[tuple[str, str | None, str | None]] = [("grade", "Grade", text(credential.grade))]
+    for key, value in sorted((credential.custom_attributes or {}).items()):
+        shown = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        # json.dumps: the key as ASCII, whatever it holds (uuid5 refuses lone surrogates).
+        found.append(
+            (f"custom:{json.dumps(key)}", text(key), None if value is None else text(shown))
+        )
+    kept = []
+    for key, name, value in found:
+        if name and value:
+            kept.append((key, name, value))
+    return kept
+
+
+def _result_description_id(credential: Credential, key: str) -> str:
+    """Fixed per achievement and result, so every credential of a group names the same one."""
+    return f"urn:uuid:{uuid.uuid5(credential.achievement.uuid, key)}"
+
+
+def _results(credential: Credential) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The subject's `result` list and the achievement's `resultDescription` list: each result
+    points at its description by id (Open Badges 3.0, 4.8.11 and 4.8.12)."""
+    results, descriptions = [], []
+    for key, name, value in _result_values(credential):
+        description_id = _result_description_id(credential, key)
+        descriptions.append(
+            {
+                "id": description_id,
+                "type": ["ResultDescription"],
+                "name": name,
+                "resultType": "Result",
+            }
+        )
+        results.append({"type": ["Result"], "resultDescription": description_id, "value": value})
+    return results, descriptions
 
 
 def _evidence(item: EvidenceItem) -> dict[str, Any]:
@@ -123,6 +174,7 @@ def build_credential(
     status: dict[str, Any] | None,
 ) -> dict[str, Any]:
     """The unsigned OpenBadgeCredential. `status` is its `credentialStatus` entry."""
+    results, result_descriptions = _results(credential)
     subject = _compact(
         {
             "type": ["AchievementSubject"],
@@ -136,7 +188,8 @@ def build_credential(
                     "salt": salt,
                 }
             ],
-            "achievement": _achievement(credential, issuer, base_url),
+            "achievement": _achievement(credential, issuer, base_url, result_descriptions),
+            "result": results,
         }
     )
     evidence = [_evidence(item) for item in credential.evidence_items if not item.supplemental]

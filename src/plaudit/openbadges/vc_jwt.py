@@ -1,8 +1,10 @@
 """Credentials secured with JOSE (VC-JOSE-COSE, media type `application/vc+jwt`), EdDSA.
 
-The JWS payload is the credential itself, with the registered claims Open Badges 3.0 asks for
-alongside (iss, jti, nbf, exp, and sub when the subject has an id). The header names the
-verification method in `kid`, as in the issuer's DID document.
+The JWS payload is the credential itself, with the registered claims that VC Data Model 2.0's
+context defines alongside (iss, nbf, exp, and sub when the subject has an id), so that the
+payload is still a JSON-LD document with no undefined term (safe mode). `jti` is left out: no
+context Plaudit uses defines it, and the credential's own `id` says the same. The header names
+the verification method in `kid`, as in the issuer's DID document.
 """
 
 import warnings
@@ -38,8 +40,6 @@ def claims(document: dict[str, Any]) -> dict[str, Any]:
     payload = dict(document)
     if (issuer := _issuer_id(document)) is not None:
         payload["iss"] = issuer
-    if "id" in document:
-        payload["jti"] = document["id"]
     if "validFrom" in document:
         payload["nbf"] = _seconds(document["validFrom"])
     if "validUntil" in document:

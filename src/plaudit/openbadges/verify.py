@@ -16,9 +16,12 @@ canonicalizes and hashes what each proof signs, and validates the schema; anyone
 anything, so the server runs it in a worker process it can kill (services/verification_workers.py).
 `conclude` then looks up keys and status lists, checks signatures and dates: cheap.
 
-Nothing here does I/O: DIDs and status lists come through a `Resolver`, which answers only for
-what it may know without fetching (our own organizations, did:key); everything else fails with
-"cannot resolve, not fetched".
+Nothing here does I/O: DIDs and status lists come through a `Resolver`
+(services/verification.py), which answers from the database, from did:key, or from what was
+fetched before (services/remote_issuers.py). What it cannot look up is `Unresolved`, and a
+check that needs it is `unchecked` ("could not be checked", with the reason), never `failed`:
+a credential from an issuer we cannot reach is not thereby a forgery. Only an answer that
+contradicts the credential fails a check.
 """
 
 import base64
@@ -48,20 +51,31 @@ CHECKS = ("proof", "issuer", "status", "validity", "schema")
 CLOCK_SKEW = timedelta(minutes=5)
 MAX_INPUT_BYTES = 2 * 1024 * 1024
 DEFAULT_BOUNDS = Bounds()
-Outcome = Literal["passed", "failed", "skipped"]
+Outcome = Literal["passed", "failed", "skipped", "unchecked"]
+Verdict = Literal["valid", "invalid", "unchecked"]
+UNCHECKED = "could not be checked"
 
 
 class Unreadable(ValueError):
     """The submission is not a credential in any form we read."""
 
 
-class Resolver(Protocol):
-    def keys(self, did: str) -> dict[str, Ed25519PublicKey] | None:
-        """The issuer's verification keys by full key id, or None when the DID cannot be
-        resolved without fetching it."""
+@dataclass(frozen=True)
+class Unresolved:
+    """Why a DID or status list could not be looked up. `final`: the one authority for it
+    answered that there is no such thing (the check fails); otherwise it could not be asked or
+    did not answer (the check could not be made)."""
 
-    def status_list(self, url: str) -> dict[str, Any] | None:
-        """The signed status list credential at `url`, or None when it is not ours."""
+    reason: str
+    final: bool = False
+
+
+class Resolver(Protocol):
+    def keys(self, did: str) -> dict[str, Ed25519PublicKey] | Unresolved:
+        """The issuer's verification keys by full key id."""
+
+    def status_list(self, url: str) -> dict[str, Any] | Unresolved:
+        """The signed status list credential at `url`."""
 
 
 @dataclass(frozen=True)
@@ -101,14 +115,26 @@ class Verification:
             for check in self.checks
         )
 
+    @property
+    def verdict(self) -> Verdict:
+        """valid; invalid when a check failed (or nothing could be read); unchecked when no
+        check failed but one could not be made."""
+        if self.valid:
+            return "valid"
+        if self.submission is None or self.failed():
+            return "invalid"
+        return "unchecked"
+
     def failed(self) -> list[Check]:
         return [check for check in self.checks if check.outcome == "failed"]
 
     def as_json(self) -> dict[str, Any]:
+        wrong = [check for check in self.checks if check.outcome in ("failed", "unchecked")]
         answer: dict[str, Any] = {
             "valid": self.valid,
+            "verdict": self.verdict,
             "checks": [check.as_json() for check in self.checks],
-            "errors": [f"{check.name}: {check.reason}" for check in self.failed()],
+            "errors": [f"{check.name}: {check.reason}" for check in wrong],
         }
         if self.error:
             answer["errors"].insert(0, self.error)
@@ -323,9 +349,17 @@ def issuer_id(credential: dict[str, Any]) -> str:
     return issuer if isinstance(issuer, str) else ""
 
 
-def _issuer_keys(credential: dict[str, Any], resolver: Resolver) -> dict[str, Ed25519PublicKey]:
+def _issuer_keys(
+    credential: dict[str, Any], resolver: Resolver
+) -> dict[str, Ed25519PublicKey] | Unresolved:
     did = issuer_id(credential)
-    return (resolver.keys(did) if did.startswith("did:") else None) or {}
+    if not did.startswith("did:"):
+        return Unresolved(f"the issuer {did[:100]!r} is not a DID", final=True)
+    return resolver.keys(did)
+
+
+def _unchecked(name: str, reason: str) -> Check:
+    return Check(name, "unchecked", f"{UNCHECKED}: {reason}")
 
 
 def _find_key(keys: dict[str, Ed25519PublicKey], did: str, key_id: str) -> Ed25519PublicKey | None:
@@ -346,26 +380,43 @@ def _proof_and_issuer(
         problem = examined.proof_problem
         return Check("proof", "failed", problem), Check("issuer", "failed", problem)
     results = [_one_proof(submission, proof, resolver) for proof in examined.proofs]
-    proof = next((p for p, _ in results if p.outcome == "failed"), results[0][0])
-    issuer = next((i for _, i in results if i.outcome == "failed"), results[0][1])
+    proof = _worst([p for p, _ in results])
+    issuer = _worst([i for _, i in results])
     if len(results) > 1 and proof.outcome == "passed":
         proof = Check("proof", "passed", f"all {len(results)} proofs are valid: {proof.reason}")
     return proof, issuer
 
 
+def _worst(checks: list[Check]) -> Check:
+    """The first failed check, else the first that could not be made, else the first."""
+    for outcome in ("failed", "unchecked"):
+        found = next((check for check in checks if check.outcome == outcome), None)
+        if found is not None:
+            return found
+    return checks[0]
+
+
 def _one_proof(
     submission: Submission, proof: ProofToCheck, resolver: Resolver
 ) -> tuple[Check, Check]:
+    def labelled(reason: str) -> str:
+        return f"{proof.label}: {reason}" if proof.label else reason
+
     def failed(name: str, reason: str) -> Check:
-        return Check(name, "failed", f"{proof.label}: {reason}" if proof.label else reason)
+        return Check(name, "failed", labelled(reason))
 
     did = proof.method.partition("#")[0]
     issuer = issuer_id(submission.credential)
-    keys = resolver.keys(did) if did.startswith("did:") else None
-    if keys is None:
-        unresolved = f"cannot resolve {did}: not one of this server's issuers, not fetched"
+    if did.startswith("did:"):
+        keys = resolver.keys(did)
+    else:
+        keys = Unresolved(f"{did[:100]!r} is not a DID", final=True)
+    if isinstance(keys, Unresolved):
+        unresolved = f"cannot resolve {did}: {keys.reason}"
         no_key = "no key to check the signature with: " + unresolved
-        return failed("proof", no_key), failed("issuer", unresolved)
+        if keys.final:
+            return failed("proof", no_key), failed("issuer", unresolved)
+        return _unchecked("proof", labelled(no_key)), _unchecked("issuer", labelled(unresolved))
     key = _find_key(keys, did, proof.method)
     if key is None:
         reason = f"{proof.method} is not a verification method of {did}"
@@ -433,9 +484,17 @@ def _status(credential: dict[str, Any], resolver: Resolver) -> Check:
         except (TypeError, ValueError):
             return Check("status", "failed", "statusListIndex is not a number")
         listing = resolver.status_list(url)
-        if listing is None:
-            return Check("status", "failed", f"cannot check {url}: not ours, not fetched")
-        problem = _list_problem(listing, credential, _issuer_keys(credential, resolver), purpose)
+        if isinstance(listing, Unresolved):
+            reason = f"cannot check {url}: {listing.reason}"
+            return (
+                Check("status", "failed", reason) if listing.final else _unchecked("status", reason)
+            )
+        keys = _issuer_keys(credential, resolver)
+        if isinstance(keys, Unresolved):
+            if keys.final:
+                return Check("status", "failed", keys.reason)
+            return _unchecked("status", f"the issuer's keys: {keys.reason}")
+        problem = _list_problem(listing, credential, keys, purpose)
         if problem:
             return Check("status", "failed", problem)
         try:

@@ -12,6 +12,7 @@ from plaudit.render.builtin import builtin_design, default_key
 from plaudit.render.layout import Layout
 from plaudit.render.merge import merge_fields
 from plaudit.render.pdf import svg_to_pdf
+from plaudit.render.pdf_metadata import PdfMetadata
 from plaudit.render.raster import svg_to_png
 from plaudit.render.sanitize import SVG_NS, parse_svg, sanitize_svg
 
@@ -29,7 +30,7 @@ def draw(
     svg = merge_fields(sanitize_svg(template) if stored else template, fields)
     match variant:
         case "certificate.pdf":
-            return svg_to_pdf(svg, layout)
+            return svg_to_pdf(svg, layout, PdfMetadata.of(fields, layout.kind))
         case "certificate.png":
             return svg_to_png(svg, CERTIFICATE_WIDTH)
         case "badge.png":
@@ -60,20 +61,21 @@ def fallback_template(kind: str, layout: Layout | None = None) -> str:
 
 
 # The Open Graph card around the certificate; the certificate goes where the <g> is.
-_SEO_FRAME = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SEO_WIDTH} {SEO_HEIGHT}">
+# A plain string formatted once: `{{{{ x }}}}` comes out as the merge field `{{ x }}`.
+_SEO_FRAME = """<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}">
 <defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="#14213d"/>
 <stop offset="1" stop-color="#1d3557"/></linearGradient></defs>
-<rect width="{SEO_WIDTH}" height="{SEO_HEIGHT}" fill="url(#bg)"/>
-<rect x="{{x}}" y="{{y}}" width="{{w}}" height="{{h}}" fill="#000000" fill-opacity="0.35"/>
+<rect width="{width}" height="{height}" fill="url(#bg)"/>
+<rect x="{x}" y="{y}" width="{w}" height="{h}" fill="#000000" fill-opacity="0.35"/>
 <g id="certificate"/>
 <rect x="60" y="150" width="64" height="5" fill="#e9c46a"/>
 <text x="60" y="235" font-family="Lato" font-weight="900" font-size="44" fill="#ffffff"
- data-fit-width="{{fit}}" data-max-lines="3" data-min-size="26" data-valign="middle"
+ data-fit-width="{fit}" data-max-lines="3" data-min-size="26" data-valign="middle"
  >{{{{ credential.name }}}}</text>
-<text x="60" y="350" font-family="Lato" font-size="26" fill="#e9c46a" data-fit-width="{{fit}}"
+<text x="60" y="350" font-family="Lato" font-size="26" fill="#e9c46a" data-fit-width="{fit}"
  data-max-lines="2" data-min-size="16">{{{{ recipient.name }}}}</text>
 <text x="60" y="470" font-family="Lato" font-weight="700" font-size="20" fill="#c9d3e3"
- data-fit-width="{{fit}}" data-max-lines="2" data-min-size="14">{{{{ issuer.name }}}}</text>
+ data-fit-width="{fit}" data-max-lines="2" data-min-size="14">{{{{ issuer.name }}}}</text>
 </svg>"""
 
 
@@ -84,6 +86,8 @@ def seo_card(certificate_svg: str, layout: Layout, fields: dict[str, str]) -> st
     width, height = page_width * scale, page_height * scale
     x, y = SEO_WIDTH - 50 - width, (SEO_HEIGHT - height) / 2
     frame = _SEO_FRAME.format(
+        width=SEO_WIDTH,
+        height=SEO_HEIGHT,
         x=f"{x + 10:.1f}",
         y=f"{y + 12:.1f}",
         w=f"{width:.1f}",

@@ -1,17 +1,18 @@
 """SVG to a print-ready PDF with svglib + reportlab: vector text in the packaged fonts, embedded
 and subset, on the layout's paper with its bleed and page boxes. Output is deterministic: the same
-SVG and layout give the same bytes (reportlab's invariant mode fixes dates and document ids)."""
+SVG, layout and metadata give the same bytes (reportlab's invariant mode fixes document ids; the
+dates are the credential's issue date, render/pdf_metadata.py)."""
 
 import io
 import threading
 
-from reportlab.graphics import renderPDF
 from reportlab.pdfgen.canvas import Canvas
 from svglib.fonts import FontMap
 from svglib.svglib import SvgRenderer
 
-from plaudit.render import fonts
+from plaudit.render import fonts, pdf_subsets, pdftext
 from plaudit.render.layout import Layout
+from plaudit.render.pdf_metadata import PdfMetadata
 from plaudit.render.sanitize import parse_svg
 
 
@@ -31,16 +32,18 @@ _FONT_MAP = PackagedFontMap()
 # the font file through one shared cursor): one PDF at a time per process. It is pure Python,
 # so the GIL would serialize the work anyway.
 _PDF_LOCK = threading.Lock()
+pdf_subsets.install()
 
 
-def svg_to_pdf(svg: str, layout: Layout) -> bytes:
+def svg_to_pdf(svg: str, layout: Layout, metadata: PdfMetadata | None = None) -> bytes:
     """One page: the SVG scaled to fit the trim box (centred); bleed around it when the layout
-    bleeds, where artwork drawn beyond the SVG's viewBox shows."""
+    bleeds, where artwork drawn beyond the SVG's viewBox shows. `metadata`: the document
+    information (else a title naming the kind)."""
     with _PDF_LOCK:
-        return _svg_to_pdf(svg, layout)
+        return _svg_to_pdf(svg, layout, metadata)
 
 
-def _svg_to_pdf(svg: str, layout: Layout) -> bytes:
+def _svg_to_pdf(svg: str, layout: Layout, metadata: PdfMetadata | None) -> bytes:
     root = parse_svg(svg)
     drawing = SvgRenderer(io.BytesIO(), font_map=_FONT_MAP).render(root)
     trim_width, trim_height = layout.trim_points
@@ -65,6 +68,8 @@ def _svg_to_pdf(svg: str, layout: Layout) -> bytes:
         **boxes,
     )
     canvas.setTitle("Certificate" if layout.kind == "certificate" else "Badge")
+    if metadata is not None:
+        metadata.apply(canvas)
     canvas.setCreator("Plaudit")
     canvas.setProducer("Plaudit")
     if drawing.width > 0 and drawing.height > 0:
@@ -74,7 +79,7 @@ def _svg_to_pdf(svg: str, layout: Layout) -> bytes:
             bleed + (trim_height - drawing.height * scale) / 2,
         )
         canvas.scale(scale, scale)
-        renderPDF.draw(drawing, canvas, 0, 0, showBoundary=False)
+        pdftext.draw(drawing, canvas)
     canvas.showPage()
     canvas.save()
     return out.getvalue()

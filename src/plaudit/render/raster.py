@@ -5,7 +5,7 @@ import re
 import resvg_py
 from lxml import etree
 
-from plaudit.render import fonts
+from plaudit.render import fonts, scripts
 from plaudit.render.sanitize import parse_svg
 
 MAX_WIDTH = 4000
@@ -45,6 +45,8 @@ def svg_to_png(svg: str, width: int) -> bytes:
     ratio = _aspect_ratio(root)
     if ratio is not None and not 0 < ratio <= MAX_HEIGHT_RATIO:
         raise ValueError("the SVG's height must be positive and at most 8 times its width")
+    if scripts.mark_fallback_runs(root):
+        svg = etree.tostring(root, encoding="unicode")
     try:
         return _draw(svg, width, root)
     except _PASS_THROUGH:

@@ -7,6 +7,8 @@ designs belong to one department, as in Accredible.
 
 import functools
 import re
+from collections.abc import Collection
+from typing import NamedTuple
 from uuid import UUID
 
 from lxml import etree
@@ -200,6 +202,32 @@ def search(
             or_(Design.department_id.is_(None), Design.department_id == department.id)
         )
     return fetch_page(session, query.order_by(Design.id), page=page, page_size=page_size)
+
+
+class GroupRef(NamedTuple):
+    id: int
+    name: str
+
+
+def groups_using(
+    session: Session, scope: Scope, design_ids: Collection[int]
+) -> dict[int, list[GroupRef]]:
+    """The groups in the caller's scope that show each design (as certificate, badge or
+    primary design), by id: one query for a whole page of designs."""
+    users: dict[int, list[GroupRef]] = {design_id: [] for design_id in design_ids}
+    if not users:
+        return users
+    query = select(Achievement.id, Achievement.name, *GROUP_COLUMNS).where(
+        Achievement.organization_id == scope.organization_id,
+        or_(*(column.in_(list(users)) for column in GROUP_COLUMNS)),
+    )
+    if scope.department_id is not None:
+        query = query.where(Achievement.department_id == scope.department_id)
+    for group_id, name, *shown in session.execute(query.order_by(Achievement.id)):
+        for design_id in dict.fromkeys(shown):
+            if design_id in users:
+                users[design_id].append(GroupRef(group_id, name))
+    return users
 
 
 def check_group_design(

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound
-from plaudit.openbadges import did, keys, ob3, status_list
+from plaudit.openbadges import did, issuer_dids, keys, ob3, status_list
 from plaudit.openbadges.data_integrity import add_proof
 from plaudit.openbadges.vc_jwt import sign_jwt
 from plaudit.store.signing_tables import SignedCredential, SigningKey, StatusEntry
@@ -113,6 +113,7 @@ def sign(
     if stored is not None and stored.content_hash == digest:
         return SignedForms(stored.document, stored.jwt)
     private_key = keys.unlock(row, organization, signer.secret).private_key
+    issuer_dids.record(session, organization, method.partition("#")[0])
     forms = SignedForms(
         json.dumps(add_proof(document, private_key, method), ensure_ascii=False),
         sign_jwt(document, private_key, method),
@@ -163,6 +164,7 @@ def sign_issued(session: Session, credentials: list[Credential], signer: Signer 
     row = keys.ensure_key(session, organization, signer.secret)
     private_key = keys.unlock(row, organization, signer.secret).private_key
     entries = status_list.allocate_new(session, published)
+    issuer_dids.record(session, organization, did.issuer_did(signer.base_url, organization, row))
     for credential, entry in zip(published, entries, strict=True):
         document, method = unsigned(credential, organization, row, entry, signer)
         session.add(

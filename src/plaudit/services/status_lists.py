@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound
-from plaudit.openbadges import did, keys, status_list
+from plaudit.openbadges import did, issuer_dids, keys, status_list
 from plaudit.openbadges.data_integrity import add_proof
 from plaudit.openbadges.vc_jwt import sign_jwt
 from plaudit.services.signing import SignedForms, Signer
@@ -124,17 +124,54 @@ def sign(session: Session, ref: ListRef, signer: Signer) -> SignedList:
             raise NotFound("status list")
     if row.content_hash == digest and row.document is not None and row.jwt is not None:
         return SignedList(SignedForms(row.document, row.jwt), digest)
+    issuer_dids.record(session, organization, issuer)
+    signed, row.jwt = _signed(ref, signing_key, list_url, issuer, encoded, signer)
+    row.document = json.dumps(signed)
+    row.content_hash = digest
+    session.flush()
+    return SignedList(SignedForms(row.document, row.jwt), digest)
+
+
+def _signed(
+    ref: ListRef, signing_key: SigningKey, list_url: str, issuer: str, encoded: str, signer: Signer
+) -> tuple[dict[str, Any], str]:
+    """The list credential with its Data Integrity proof, and as a JWT, signed now."""
     now = datetime.now(UTC).replace(microsecond=0)
     document = status_list.list_credential(
         list_url, issuer, ref.purpose, encoded, now.strftime("%Y-%m-%dT%H:%M:%SZ")
     )
-    private_key = keys.unlock(signing_key, organization, signer.secret).private_key
+    private_key = keys.unlock(signing_key, ref.organization, signer.secret).private_key
     method = did.verification_method(issuer, signing_key)
-    row.document = json.dumps(add_proof(document, private_key, method, created=now))
-    row.jwt = sign_jwt(document, private_key, method)
-    row.content_hash = digest
-    session.flush()
-    return SignedList(SignedForms(row.document, row.jwt), digest)
+    return add_proof(document, private_key, method, created=now), sign_jwt(
+        document, private_key, method
+    )
+
+
+def find_issued(session: Session, url: str) -> tuple[ListRef, str] | None:
+    """The list one of our status list URLs names under any base URL its organization issued
+    under (a did:web recorded for it), with that base URL; None for any other URL."""
+    base_url, marker, _ = url.rpartition("/orgs/")
+    if not marker:
+        return None
+    ref = find_by_url(session, base_url, url)
+    if ref is None:
+        return None
+    organization = ref.organization
+    if organization.did_method == "web":
+        issued_as = issuer_dids.organization_of(session, did.did_web(base_url, organization.uuid))
+        if issued_as is None or issued_as.id != organization.id:
+            return None
+    return ref, base_url
+
+
+def signed_for(session: Session, ref: ListRef, signer: Signer) -> dict[str, Any]:
+    """The list as `signer`'s base URL names it, signed now and not kept: what verifies a
+    credential issued under an earlier base URL (its list URL and issuer name that one)."""
+    published = keys.published_keys(session, ref.organization.id)
+    if not published:
+        raise NotFound("status list")
+    list_url, issuer, encoded, _ = _content(session, ref, published[0], signer)
+    return _signed(ref, published[0], list_url, issuer, encoded, signer)[0]
 
 
 def signed_list_for_url(

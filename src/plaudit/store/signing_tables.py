@@ -96,3 +96,17 @@ class StatusList(Row):
     )
     document: Mapped[str | None] = mapped_column(Text)
     jwt: Mapped[str | None] = mapped_column(Text)
+
+
+class OrganizationDid(Row):
+    """A DID an organization's credentials and status lists were signed under. Recorded when
+    it is first signed under, so that it resolves from the database whatever the server's
+    base URL is later; when another DID of the same method takes its place (a new base URL, or
+    a key rotation under did:key) it is retired, and still resolves, like a retired key."""
+
+    __tablename__ = "organization_dids"
+
+    organization_id: Mapped[int] = org_fk()
+    did: Mapped[str] = mapped_column(String(2048), unique=True)
+    method: Mapped[str] = mapped_column(String(8), doc="web or key.")
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

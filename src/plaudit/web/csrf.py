@@ -3,7 +3,7 @@
 A form's token is an HMAC of the session cookie under the server's secret: another site can
 neither read it nor compute it, and it stops working when the session ends. SameSite=Lax keeps
 cross-site POSTs from carrying a top-level session, but the embedded wallet's partitioned cookie
-is SameSite=None (docs/adr/0011): the page that frames it could post to it with the cookie. So
+is SameSite=None (docs/adr/0006): the page that frames it could post to it with the cookie. So
 the token is the guard for both, and a browser that says a POST came from another origin
 (`Sec-Fetch-Site`) is refused even with one.
 """

@@ -11,6 +11,7 @@ from plaudit.web import (
     design_images,
     designer,
     designer_api,
+    landing,
     live_verification,
     pdf_bundle_files,
     sign_in,
@@ -21,6 +22,7 @@ from plaudit.web import (
 
 router = APIRouter()
 for module in (
+    landing,
     sign_in,
     wallet,
     credential_page,

@@ -3,7 +3,7 @@
 The cookie holds the organization and the recipient's normalized email, signed and timestamped
 (itsdangerous); it stops working after `PLAUDIT_SESSION_TTL_SECONDS` whatever the browser does.
 
-There are two kinds (docs/adr/0011). A session opened at the top level (a link followed in a
+There are two kinds (docs/adr/0006). A session opened at the top level (a link followed in a
 tab) is `SameSite=Lax`. One opened by an `embed` SSO link lives in the issuer's iframe, where
 browsers neither store nor send Lax cookies (another site is on top), so it is a partitioned
 cookie, `SameSite=None; Secure; Partitioned`: the browser keeps it for the site that framed the
@@ -71,7 +71,7 @@ def _partitioned(value: str, max_age: int) -> str:
 
 def sign_out(request: Request, response: Response, settings: Settings) -> None:
     """Tells the browser to forget the session cookies the request came with (their signatures
-    would still be valid until they expire: see docs/adr/0006)."""
+    would still be valid until they expire: see docs/adr/0002)."""
     if request.cookies.get(COOKIE):
         response.delete_cookie(
             COOKIE,

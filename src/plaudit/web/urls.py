@@ -130,3 +130,12 @@ def status_list(base_url: str, organization_uuid: object, purpose: str, number: 
     """An organization's signed Bitstring Status List credential for one purpose."""
     first = f"{base_url}/orgs/{organization_uuid}/status/{purpose}"
     return first if number == 1 else f"{first}/{number}"
+
+
+def api_docs(base_url: str) -> str:
+    """The interactive API documentation (Swagger UI)."""
+    return f"{base_url}/docs"
+
+
+def openapi_document(base_url: str) -> str:
+    return f"{base_url}/openapi.json"

@@ -1,10 +1,13 @@
 """`/verify`: anyone checks a credential. GET is the page; POST takes a credential as JSON-LD
-(`application/json`, `application/vc+ld+json`), a JWT (`application/vc+jwt`, `text/plain`), or
-a form (multipart: a `file` — a baked PNG or SVG, or a credential file — or a pasted
-`credential`). It answers JSON (openbadges/verify.py `as_json()`), or the page with the result
-when a browser posts the form without JavaScript.
+(`application/json`, `application/vc`, `application/vc+ld+json`), a JWT (`application/vc+jwt`,
+`text/plain`), or a form (multipart: a `file` — a baked PNG or SVG, or a credential file — or a
+pasted `credential`). It answers JSON (openbadges/verify.py `as_json()`), or the page with the
+result when a browser posts the form without JavaScript.
 
-Nothing a submission names is ever fetched: only this server's issuers and did:key resolve.
+This server's issuers resolve from its database and did:key from the key; another issuer's
+did:web document, and its status list on the same host, are fetched (services/remote_issuers.py
+says how carefully) unless PLAUDIT_VERIFY_FETCH is false. A check that could not be made reads
+"could not be checked", never "failed".
 """
 
 from typing import Any
@@ -12,12 +15,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from plaudit.http.deps import Work
 from plaudit.http.signer import server_signer
-from plaudit.openbadges.verify import MAX_INPUT_BYTES, Verification
+from plaudit.openbadges.verify import MAX_INPUT_BYTES, Examined, Verification
 from plaudit.services import verification
+from plaudit.services.remote_issuers import Fetched, Wanted
 from plaudit.web import urls
 from plaudit.web.pages import WebRoute, page
 
@@ -73,6 +78,28 @@ def _wants_page(request: Request, from_form: bool) -> bool:
     return from_form and "text/html" in accept and "application/json" not in accept
 
 
+async def _conclude(
+    request: Request, examined: Examined, fetched: Fetched | None
+) -> tuple[Verification, Wanted]:
+    signer = server_signer(request)
+    database = request.app.state.database
+
+    def read(session: Session) -> tuple[Verification, Wanted]:
+        return verification.verify_examined(session, signer, examined, fetched=fetched)
+
+    def write(session: Session) -> tuple[Verification, Wanted]:
+        answer = verification.verify_examined(
+            session, signer, examined, may_sign=True, fetched=fetched
+        )
+        session.commit()  # keeps the status list it had to sign again
+        return answer
+
+    try:
+        return await Work(database, readonly=True)(read)
+    except verification.ListNeedsSigning:
+        return await Work(database, readonly=False)(write)
+
+
 @router.post(
     "/verify",
     summary="Verify a credential",
@@ -81,23 +108,13 @@ def _wants_page(request: Request, from_form: bool) -> bool:
 )
 async def verify_credential(request: Request) -> Response:
     data, pasted, from_form = await _submitted(request)
-    database = request.app.state.database
-    signer = server_signer(request)
     # The costly part, in a worker process with a time limit; no session is held meanwhile.
     examined = await request.app.state.verification_workers.examine(data)
-
-    def read(session: Session) -> Verification:
-        return verification.verify_examined(session, signer, examined)
-
-    def write(session: Session) -> Verification:
-        result = verification.verify_examined(session, signer, examined, may_sign=True)
-        session.commit()  # keeps the status list it had to sign again
-        return result
-
-    try:
-        result = (await Work(database, readonly=True)(read)).as_json()
-    except verification.ListNeedsSigning:
-        result = (await Work(database, readonly=False)(write)).as_json()
+    verified, wanted = await _conclude(request, examined, None)
+    if wanted:  # other issuers' documents, fetched outside any session, then checked
+        fetched = await run_in_threadpool(request.app.state.remote_issuers.fetch, wanted)
+        verified, _ = await _conclude(request, examined, fetched)
+    result = verified.as_json()
     if _wants_page(request, from_form):
         return page(request, "verify.html", page_context(request, result, pasted))
     status_code = 400 if not data.strip() else 200

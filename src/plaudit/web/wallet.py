@@ -4,7 +4,7 @@ or public (`POST /wallet/credentials/{encoded_id}/privacy`) and sign out
 (`POST /wallet/sign-out`). Both forms carry a token tied to the session (web/csrf.py).
 
 `?embed=1` is the framable version an `embed` SSO link lands on, inside the issuer's iframe
-(docs/adr/0011); its forms say `embed=1` so that what they answer can be shown in the frame too.
+(docs/adr/0006); its forms say `embed=1` so that what they answer can be shown in the frame too.
 """
 
 from datetime import UTC, date, datetime

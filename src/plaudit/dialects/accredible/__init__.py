@@ -1,1 +1,2 @@
-"""Accredible's Credential API (../shared/specs/accredible-openapi.json) over Plaudit's core."""
+"""Accredible's Credential API over Plaudit's core (its OpenAPI file:
+tests/data/accredible-openapi.json)."""

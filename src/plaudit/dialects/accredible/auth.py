@@ -3,7 +3,8 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import Unauthenticated
@@ -25,8 +26,27 @@ def presented_key(authorization: str | None) -> str | None:
     return rest.strip('"') or None
 
 
-async def request_key(request: Request) -> str | None:
-    return presented_key(request.headers.get("authorization"))
+# The two schemes /docs offers under "Authorize" (and /openapi.json declares on every operation
+# that takes a key): the documented header typed whole, or the bare key sent as Bearer. Both
+# read the same Authorization header, never refuse by themselves (auto_error=False: a missing
+# or refused key is answered in Accredible's own format by `authorize`), and accept every form
+# `presented_key` does.
+TOKEN_SCHEME = APIKeyHeader(
+    name="Authorization",
+    scheme_name="AccredibleToken",
+    description="The whole header value: `Token token=YOUR_API_KEY`.",
+    auto_error=False,
+)
+BEARER_SCHEME = HTTPBearer(
+    scheme_name="Bearer", description="The API key alone, sent as `Bearer KEY`.", auto_error=False
+)
+
+
+async def request_key(
+    authorization: Annotated[str | None, Security(TOKEN_SCHEME)],
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER_SCHEME)],
+) -> str | None:
+    return presented_key(authorization)
 
 
 def authorize(session: Session, key: str | None) -> Scope:

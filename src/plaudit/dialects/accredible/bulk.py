@@ -61,19 +61,23 @@ def _check_count(count: int, limit: int) -> None:
 @router.post("/v1/credentials/bulk_create", summary="Bulk Create credentials (v1)")
 async def bulk_create_v1(
     body: BulkBody, key: ApiKey, work: DbWork, settings: AppSettings, signer: IssuanceSigner
-) -> list[dict[str, Any]]:
+) -> dict[str, list[dict[str, Any]]]:
+    """`{"credentials": [...]}`: the object real clients read (django-accredible takes
+    `["credentials"]`), not the bare array of the API Blueprint's malformed example."""
     items = read_items(body.credentials)
 
-    def run(session: Session) -> list[dict[str, Any]]:
+    def run(session: Session) -> dict[str, list[dict[str, Any]]]:
         scope = authorize(session, key)
         _check_count(len(items), V1_LIMIT)
         issued = bulk_issue.issue_all(session, scope, items, today=datetime.now(UTC).date())
         signing.sign_issued(session, [item.credential for item in issued], signer)
         issuer = organizations.get_organization(session, scope.organization_id)
-        response = [
-            {"credential": _credential(item.credential, issuer, settings.public_base_url)}
-            for item in issued
-        ]
+        base_url = settings.public_base_url
+        response = {
+            "credentials": [
+                mapping.credential_out(item.credential, issuer, base_url) for item in issued
+            ]
+        }
         session.commit()
         return response
 
@@ -115,7 +119,7 @@ def _result(outcome: ItemOutcome, issuer: Organization, base_url: str) -> dict[s
     result: dict[str, Any] = {}
     error: dict[str, Any] | None = None
     if outcome.issued is not None:
-        result["credential"] = _credential(outcome.issued.credential, issuer, base_url)
+        result["credential"] = mapping.credential_out(outcome.issued.credential, issuer, base_url)
         if outcome.issued.unpublished_for_credits:
             error = dict(INSUFFICIENT_CREDITS)
     if outcome.error is not None:
@@ -159,7 +163,3 @@ def _reason_code(reason: str) -> str:
         if reason.startswith(start):
             return code
     return "invalid"
-
-
-def _credential(credential: Any, issuer: Organization, base_url: str) -> dict[str, Any]:
-    return mapping.credential_out(credential, issuer, base_url, id_as_string=False)

@@ -11,7 +11,7 @@ from plaudit.web import urls
 
 def v1_item(credential: Credential, issuer: Organization, base_url: str) -> dict[str, Any]:
     return {
-        **credential_out(credential, issuer, base_url, id_as_string=False),
+        **credential_out(credential, issuer, base_url),
         "allow_supplemental_evidence": credential.allow_supplemental_evidence,
         "allow_supplemental_references": credential.allow_supplemental_references,
     }

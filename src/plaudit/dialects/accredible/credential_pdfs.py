@@ -6,7 +6,7 @@ them, when a background job draws them and the zip link answers 202 until it is 
 from typing import Any
 
 from fastapi import APIRouter
-from pydantic import Field
+from pydantic import AliasChoices, Field
 from sqlalchemy.orm import Session
 
 from plaudit.dialects.accredible.auth import ApiKey, authorize
@@ -25,7 +25,12 @@ Json = dict[str, Any]
 
 
 class PdfBundleBody(Body):
-    credential_ids: list[LooseStr] = Field(default_factory=list)
+    """`credential_ids`, as the file names them; pyaccredible's `generate_bulk_pdf` sends
+    `credentials`, which is read the same way."""
+
+    credential_ids: list[LooseStr] = Field(
+        default_factory=list, validation_alias=AliasChoices("credential_ids", "credentials")
+    )
 
 
 @router.post(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from plaudit.dialects.accredible.paging import PageRequest, page_request
+from plaudit.dialects.accredible.paging import MAX_PAGE_SIZE, PageRequest, page_request
 from plaudit.domain import credential_search as rules
 from plaudit.domain import limits
 from plaudit.domain.credential_search import (
@@ -141,7 +141,9 @@ def _window(page: dict[str, Any], sort: Sort) -> Window:
     unknown = sorted(set(page) - _PAGE_KEYS)
     if unknown:
         raise InvalidQuery(f"page.{unknown[0]} is not supported")
-    size = min(_count(page.get("size"), "page.size", rules.DEFAULT_SIZE), rules.MAX_SIZE)
+    size = _count(page.get("size"), "page.size", rules.DEFAULT_SIZE)
+    if size > MAX_PAGE_SIZE:
+        raise InvalidQuery(f"page.size must be at most {MAX_PAGE_SIZE}")
     cursor = page.get("cursor")
     if cursor is not None:
         if page.get("from") is not None:

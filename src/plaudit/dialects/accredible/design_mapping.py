@@ -7,6 +7,7 @@ from plaudit.dialects.accredible.mapping import timestamp
 from plaudit.domain import designs as rules
 from plaudit.domain.designs import DesignFields, DesignSearch
 from plaudit.services import designs
+from plaudit.services.designs import GroupRef
 from plaudit.store.tables import Design
 from plaudit.web import urls
 
@@ -28,9 +29,12 @@ def design_search(body: DesignSearchBody) -> DesignSearch:
     )
 
 
-def design_out(design: Design, base_url: str, *, content: bool = True) -> dict[str, Any]:
-    """A design as Accredible shows it. Lists leave `encoded_content` out (a template with a
-    background image weighs megabytes); viewing one design gives it."""
+def design_out(
+    design: Design, base_url: str, groups: list[GroupRef], *, content: bool = True
+) -> dict[str, Any]:
+    """A design as Accredible shows it, with the groups that use it. Lists leave
+    `encoded_content` out (a template with a background image weighs megabytes); viewing one
+    design gives it."""
     out: dict[str, Any] = {
         "id": design.id,
         "name": design.name,
@@ -43,6 +47,7 @@ def design_out(design: Design, base_url: str, *, content: bool = True) -> dict[s
         "rasterized_content_url": urls.design_image(base_url, design.uuid),
         "created_at": timestamp(design.created_at),
         "updated_at": timestamp(design.updated_at),
+        "groups": [{"id": group.id, "name": group.name} for group in groups],
     }
     if content:
         out["encoded_content"] = rules.encode_content(designs.template_of(design))

@@ -1,6 +1,7 @@
 """Designs: `/v1/designs` (create, the deprecated list), `/v1/designs/search`,
 `/v1/designs/{design_id}` (view, update, delete), its `copy` and its `preview`."""
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -25,8 +26,10 @@ from plaudit.dialects.accredible.paging import (
 from plaudit.domain import designs as rules
 from plaudit.domain.designs import DesignSearch
 from plaudit.domain.errors import Invalid
+from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, DbWork, ServerSecret
 from plaudit.services import designs
+from plaudit.store.tables import Design
 from plaudit.web import preview_data, urls
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Designs"])
@@ -38,7 +41,7 @@ async def create_design(body: DesignBody, key: ApiKey, work: DbWork, settings: A
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         design = designs.create(session, scope, design_fields(body.design))
-        response = {"design": design_out(design, settings.public_base_url)}
+        response = _one(session, scope, design, settings.public_base_url)
         session.commit()
         return response
 
@@ -60,9 +63,8 @@ async def all_designs(
         )
         paging = page_request(parameters)
         page = designs.search(session, scope, filters, page=paging.page, page_size=paging.page_size)
-        base_url = settings.public_base_url
         return {
-            "designs": [design_out(item, base_url, content=False) for item in page.items],
+            "designs": _listed(session, scope, page.items, settings.public_base_url),
             "meta": page_meta(paging, page.total_count),
         }
 
@@ -82,9 +84,8 @@ async def search_designs(
         page = designs.search(
             session, scope, design_search(body), page=paging.page, page_size=paging.page_size
         )
-        base_url = settings.public_base_url
         return {
-            "designs": [design_out(item, base_url, content=False) for item in page.items],
+            "designs": _listed(session, scope, page.items, settings.public_base_url),
             "meta": page_meta(paging, page.total_count),
         }
 
@@ -96,7 +97,7 @@ async def view_design(design_id: str, key: ApiKey, work: DbWork, settings: AppSe
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         design = designs.get(session, scope, path_id(design_id, "design"))
-        return {"design": design_out(design, settings.public_base_url)}
+        return _one(session, scope, design, settings.public_base_url)
 
     return await work(run)
 
@@ -109,7 +110,7 @@ async def update_design(
         scope = authorize(session, key)
         number = path_id(design_id, "design")
         design = designs.update(session, scope, number, design_fields(body.design))
-        response = {"design": design_out(design, settings.public_base_url)}
+        response = _one(session, scope, design, settings.public_base_url)
         session.commit()
         return response
 
@@ -121,7 +122,7 @@ async def delete_design(design_id: str, key: ApiKey, work: DbWork, settings: App
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         design = designs.delete(session, scope, path_id(design_id, "design"))
-        response = {"design": design_out(design, settings.public_base_url)}
+        response = _one(session, scope, design, settings.public_base_url)
         session.commit()
         return response
 
@@ -141,7 +142,7 @@ async def copy_design(
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         design = designs.copy(session, scope, path_id(design_id, "design"), department_id)
-        response = {"design": design_out(design, settings.public_base_url)}
+        response = _one(session, scope, design, settings.public_base_url)
         session.commit()
         return response
 
@@ -168,6 +169,17 @@ async def preview_design(
         return {"link": urls.design_preview(settings.public_base_url, design.uuid, data)}
 
     return await work(run)
+
+
+def _one(session: Session, scope: Scope, design: Design, base_url: str) -> Json:
+    groups = designs.groups_using(session, scope, [design.id])[design.id]
+    return {"design": design_out(design, base_url, groups)}
+
+
+def _listed(session: Session, scope: Scope, items: Sequence[Design], base_url: str) -> list[Json]:
+    """A page of designs without their content, their groups read in one query."""
+    groups = designs.groups_using(session, scope, [design.id for design in items])
+    return [design_out(design, base_url, groups[design.id], content=False) for design in items]
 
 
 def _number(value: str | None, name: str) -> int | None:

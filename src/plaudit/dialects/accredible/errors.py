@@ -157,6 +157,12 @@ async def _key_works(request: Request) -> bool:
 class AccredibleRoute(APIRoute):
     """Renders every error raised while serving an Accredible route in Accredible's format."""
 
+    def method_not_allowed(self, allow: str) -> Response:
+        """The 405 of a method the path lacks (plaudit.http.method_not_allowed asks)."""
+        return JSONResponse(
+            {"errors": "Method Not Allowed"}, status_code=405, headers={"Allow": allow}
+        )
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 

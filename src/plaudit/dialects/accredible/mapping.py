@@ -198,15 +198,14 @@ def _refs(items: list[IdRefIn] | None) -> list[str]:
     return [item.id for item in items or []]
 
 
-def credential_out(
-    credential: Credential, issuer: Organization, base_url: str, *, id_as_string: bool = True
-) -> dict[str, Any]:
-    """A credential as Accredible shows it. Single-credential operations type `id` as a string,
-    list operations as a number (as the OpenAPI file does)."""
+def credential_out(credential: Credential, issuer: Organization, base_url: str) -> dict[str, Any]:
+    """A credential as Accredible shows it. `id` is a number everywhere, as the live service
+    answers and real clients read it, though the OpenAPI file types it as a string in the
+    single-credential operations (docs/compatibility.md)."""
     encoded = credential.encoded_id
     achievement = credential.achievement
     return {
-        "id": str(credential.id) if id_as_string else credential.id,
+        "id": credential.id,
         "name": credential.name,
         "description": credential.description,
         "approve": credential.approve,
@@ -333,10 +332,11 @@ def skill_category_out(category: SkillCategory | None) -> dict[str, Any] | None:
 
 
 def collection_out(view: CollectionView) -> dict[str, Any]:
-    """A collection as the search operation shows it: `id` is typed a string there."""
+    """A collection as the search operation shows it. `id` is a number, as every other id
+    (the file types it as a string there, with UUIDs in its example: docs/compatibility.md)."""
     collection = view.collection
     return {
-        "id": str(collection.id),
+        "id": collection.id,
         "name": collection.name,
         "description": collection.description,
         "organization_id": collection.organization_id,

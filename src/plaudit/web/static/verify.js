@@ -10,6 +10,8 @@
   if (!form || !zone || !input || !text || !out) return;
   var labels = {proof: "Signature", issuer: "Issuer's key", status: "Not revoked or suspended",
     validity: "Validity dates", schema: "Open Badges 3.0 schema"};
+  var verdicts = {valid: "Verified", invalid: "Not verified", unchecked: "Could not be checked"};
+  var outcomes = {unchecked: "could not be checked"};
 
   function el(tag, className, content) {
     var node = document.createElement(tag);
@@ -20,9 +22,10 @@
 
   function render(result) {
     out.replaceChildren();
-    var verdict = el("div", "verdict " + (result.valid ? "valid" : "invalid"));
+    var state = result.verdict || (result.valid ? "valid" : "invalid");
+    var verdict = el("div", "verdict " + state);
     verdict.setAttribute("role", "status");
-    verdict.appendChild(el("strong", "verdict-title", result.valid ? "Verified" : "Not verified"));
+    verdict.appendChild(el("strong", "verdict-title", verdicts[state] || "Not verified"));
     var about = result.credential || {};
     var what = about.achievement || about.name || "";
     if (about.issuer_name) what += " · issued by " + about.issuer_name;
@@ -46,7 +49,7 @@
         var th = el("th", "", labels[check.name] || check.name);
         th.scope = "row";
         tr.appendChild(th);
-        tr.appendChild(el("td", "", check.outcome));
+        tr.appendChild(el("td", "", outcomes[check.outcome] || check.outcome));
         tr.appendChild(el("td", "", check.reason));
         body.appendChild(tr);
       });
