@@ -1,11 +1,14 @@
 """Organizations: creation with their default department and designs, and the demo one."""
 
+from urllib.parse import urlsplit
+
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import limits
-from plaudit.domain.errors import Conflict, NotFound, invalid_field
+from plaudit.domain.errors import Conflict, Forbidden, Invalid, NotFound, invalid_field
 from plaudit.domain.scope import Scope
+from plaudit.domain.values import is_valid_email
 from plaudit.render.builtin import BUILTIN_DESIGNS
 from plaudit.store.tables import Department, Design, Organization
 
@@ -120,3 +123,48 @@ def default_design(
         .order_by(Design.department_id.is_not(None), Design.id)
         .limit(1)
     )
+
+
+def update_organization(
+    session: Session, scope: Scope, changes: dict[str, str | None]
+) -> Organization:
+    """Changes the organization's name, url, email or webhook_url (only those given); every
+    field's problems are reported at once. A department key may not change its organization."""
+    if scope.department_id is not None:
+        message = "A department API key cannot change the organization"
+        raise Forbidden("department.scoped_key", message)
+    organization = get_organization(session, scope.organization_id)
+    problems: dict[str, list[str]] = {}
+    for name, value in changes.items():
+        reason = _organization_field_problem(name, value)
+        if reason is not None:
+            problems.setdefault(name, []).append(reason)
+    if problems:
+        raise Invalid(fields=problems)
+    for name, value in changes.items():
+        text = value.strip() if isinstance(value, str) else None
+        setattr(organization, name, text or None)
+    session.flush()
+    return organization
+
+
+def _organization_field_problem(name: str, value: str | None) -> str | None:
+    text = value.strip() if isinstance(value, str) else ""
+    if name == "name":
+        if not text:
+            return "can't be blank"
+        return (
+            f"is too long (maximum is {limits.NAME} characters)"
+            if len(text) > limits.NAME
+            else None
+        )
+    if not text:
+        return None
+    if name == "email":
+        return None if is_valid_email(text) else "is invalid"
+    if len(text) > limits.URL:
+        return f"is too long (maximum is {limits.URL} characters)"
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in {"http", "https"} or not parts.hostname:
+        return "must be an http or https URL"
+    return None

@@ -82,6 +82,9 @@ class Organization(Row):
     did_method: Mapped[str] = mapped_column(
         String(8), default="web", doc="How its credentials name their issuer: web or key."
     )
+    webhook_url: Mapped[str | None] = mapped_column(
+        String(2048), doc="Where Credly-style event notifications go (set through Credly's API)."
+    )
 
 
 class Department(Row):

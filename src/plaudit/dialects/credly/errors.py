@@ -1,0 +1,191 @@
+"""Credly's error bodies (seed 002): `{"data": {"message": ..., "errors": [{"attribute",
+"attribute_label", "messages"}]}, "metadata": ...}`; clients read `data.message`. Every failure
+of a Credly route is rendered here."""
+
+import logging
+from collections.abc import Callable, Coroutine, Sequence
+from typing import Any
+
+from fastapi import Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from sqlalchemy.orm import Session
+from starlette.exceptions import HTTPException
+
+from plaudit.dialects.credly.auth import presented_token
+from plaudit.domain.errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    Invalid,
+    NotFound,
+    RateLimited,
+    Unauthenticated,
+)
+from plaudit.domain.limits import contains_nul
+from plaudit.http.deps import Work
+from plaudit.http.rate_limit import limits_of
+from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.services import api_keys
+from plaudit.store.outage import DatabaseUnavailable
+
+logger = logging.getLogger("plaudit.credly")
+
+# Inferred: Credly documents the 401 but not its body; clients read `data.message` only.
+UNAUTHORIZED = "You must provide a valid authorization token."
+NOT_FOUND = "The requested resource could not be found."
+INVALID_JSON = "Request body is not valid JSON"
+# Domain field names that Credly calls otherwise.
+FIELD_NAMES = {"url": "website_url", "email": "contact_email"}
+
+
+def envelope(
+    message: str,
+    *,
+    status: int,
+    errors: list[dict[str, Any]] | None = None,
+    metadata: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    data: dict[str, Any] = {"message": message}
+    if errors is not None:
+        data["errors"] = errors
+    return JSONResponse({"data": data, "metadata": metadata}, status_code=status, headers=headers)
+
+
+def error_response(error: DomainError) -> Response:
+    if isinstance(error, Unauthenticated):
+        return envelope(
+            UNAUTHORIZED, status=401, headers={"WWW-Authenticate": 'Basic realm="Credly"'}
+        )
+    if isinstance(error, NotFound):
+        return envelope(NOT_FOUND, status=404)
+    if isinstance(error, RateLimited):
+        return envelope(
+            f"Rate limit exceeded. Try again in {error.retry_after} seconds.",
+            status=429,
+            headers={"Retry-After": str(error.retry_after)},
+        )
+    if isinstance(error, Invalid):
+        fields = {FIELD_NAMES.get(name, name): reasons for name, reasons in error.fields.items()}
+        return validation_failed(fields or {"base": [str(error) or "is invalid"]})
+    if isinstance(error, Conflict):
+        return validation_failed({"base": [error.message]}, full=True)
+    if isinstance(error, Forbidden):
+        return envelope(error.message, status=403)
+    return validation_failed({"base": [str(error)]}, full=True)
+
+
+def validation_failed(fields: dict[str, list[str]], *, full: bool = False) -> Response:
+    """A 422 as Rails renders it: `Validation failed: Webhook url is invalid`. `full` says the
+    messages are sentences already (the `base` errors of the seed)."""
+    errors = [
+        {"attribute": name, "attribute_label": label(name), "messages": reasons}
+        for name, reasons in fields.items()
+    ]
+    sentences = [
+        reason if full or name == "base" else f"{label(name)} {reason}"
+        for name, reasons in fields.items()
+        for reason in reasons
+    ]
+    return envelope(f"Validation failed: {', '.join(sentences)}", status=422, errors=errors)
+
+
+def label(attribute: str) -> str:
+    """Rails' `humanize`: `webhook_url` → `Webhook url`, `base` → `Base`."""
+    text = attribute.replace(".", " ").replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def validation_response(error: RequestValidationError) -> Response:
+    """Malformed JSON is a 400; well-formed JSON with wrong types is a 422 naming each field."""
+    problems = error.errors()
+    if any(problem.get("type") == "json_invalid" for problem in problems):
+        return envelope(INVALID_JSON, status=400)
+    return validation_failed(validation_fields(problems))
+
+
+def validation_fields(problems: Sequence[Any]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for problem in problems:
+        fields.setdefault(_field_name(problem.get("loc", ())), []).append(_reason(problem))
+    return fields
+
+
+def _field_name(location: tuple[Any, ...]) -> str:
+    parts = [str(part) for part in location]
+    if parts and parts[0] in {"body", "query", "path"}:
+        parts = parts[1:]
+    return ".".join(parts) or "base"
+
+
+def _reason(problem: dict[str, Any]) -> str:
+    kind = str(problem.get("type", ""))
+    if kind == "missing":
+        return "can't be blank"
+    if kind.startswith(("int", "float")):
+        return "is not a number"
+    if kind.startswith("bool"):
+        return "is not a boolean"
+    return "is invalid"
+
+
+async def _token_works(request: Request) -> bool:
+    token = presented_token(request.headers.get("authorization"))
+    if token is None:
+        return False
+
+    def check(session: Session) -> bool:
+        return api_keys.authenticate(session, token) is not None
+
+    return await Work(request.app.state.database, readonly=True)(check)
+
+
+class CredlyRoute(APIRoute):
+    """Renders every error raised while serving a Credly route in Credly's envelope."""
+
+    def method_not_allowed(self, allow: str) -> Response:
+        """The 405 of a method the path lacks (plaudit.http.method_not_allowed asks)."""
+        return envelope("Method Not Allowed", status=405, headers={"Allow": allow})
+
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            response = await respond(request)
+            if response.status_code == 401:
+                await limits_of(request).record_failed_auth(request)
+            return response
+
+        async def respond(request: Request) -> Response:
+            if contains_nul([*request.path_params.values(), *request.query_params.values()]):
+                return envelope("Request contains a NUL character", status=400)
+            try:
+                await limits_of(request).admit(request)
+                return await handler(request)
+            except RequestValidationError as error:
+                # Only a caller with a working token learns what is wrong with its request.
+                if not await _token_works(request):
+                    return error_response(Unauthenticated())
+                return validation_response(error)
+            except DomainError as error:
+                return error_response(error)
+            except HTTPException as error:
+                # The framework's own refusals: a body it could not read (400), one too large.
+                detail = INVALID_JSON if error.status_code == 400 else str(error.detail)
+                return envelope(detail, status=error.status_code, headers=error.headers)
+            except Exception as error:
+                if (outage := outage_of(request, error)) is not None:
+                    return unavailable_response(outage)
+                logger.exception(
+                    "credly.unhandled_error",
+                    extra={"fields": {"request_id": request.state.request_id}},
+                )
+                return envelope("Internal server error", status=500)
+
+        return route
+
+
+def unavailable_response(outage: DatabaseUnavailable) -> Response:
+    return envelope(message(outage), status=503, headers=retry_after(outage))
