@@ -10,6 +10,8 @@ from plaudit.domain.errors import Invalid
 from plaudit.domain.values import UNSET, Maybe, is_blank, is_set
 
 REQUIRED_TEXT = ("name", "course_name", "course_description")
+STATES = ("draft", "active", "archived")
+SORTS = ("name", "created_at", "updated_at")
 LANGUAGES = (
     "en",
     "es",
@@ -102,6 +104,7 @@ class AchievementFields:
     allow_duplicate_credentials: Maybe[bool] = UNSET
     skill_category_id: Maybe[int | None] = UNSET
     achievement_type: Maybe[str | None] = UNSET
+    state: Maybe[str] = UNSET
     # The full list of collections the achievement belongs to, as the caller names them.
     collection_refs: Maybe[list[str]] = UNSET
 
@@ -122,6 +125,10 @@ class AchievementSearch:
     meta_data: dict[str, str] | None = None
     updated_from: date | None = None
     updated_until: date | None = None
+    states: list[str] | None = None
+    name_exact: str | None = None
+    # One of SORTS; "-" first is descending. None: creation order.
+    sort: str | None = None
 
 
 MAX_META_DATA_PAIRS = 20
@@ -131,6 +138,11 @@ def validate_search(search: AchievementSearch) -> None:
     """Lists short enough for one statement's bound parameters."""
     limits.check_items({"ids": search.ids})
     limits.check_items({"meta_data": search.meta_data}, MAX_META_DATA_PAIRS)
+    if search.sort is not None and search.sort.removeprefix("-") not in SORTS:
+        raise Invalid(fields={"sort": ["is not included in the list"]})
+    unknown = [state for state in search.states or [] if state not in STATES]
+    if unknown:
+        raise Invalid(fields={"state": ["is not included in the list"]})
 
 
 def validate_new(data: AchievementFields) -> None:
@@ -171,6 +183,9 @@ def _check_numbers(data: AchievementFields, errors: dict[str, list[str]]) -> Non
     kind = given.get("achievement_type")
     if kind is not None and kind not in ACHIEVEMENT_TYPES and not kind.startswith("ext:"):
         errors["achievement_type"] = ["is not included in the list"]
+    state = given.get("state")
+    if state is not None and state not in STATES:
+        errors["state"] = ["is not included in the list"]
 
 
 def _value(data: AchievementFields, name: str) -> Any:

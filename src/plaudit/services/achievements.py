@@ -3,6 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
+from uuid import UUID
 
 from sqlalchemy import Select, exists, select
 from sqlalchemy import update as sql_update
@@ -60,6 +61,18 @@ def get_or_none(session: Session, scope: Scope, achievement_id: int) -> Achievem
 
 def get(session: Session, scope: Scope, achievement_id: int) -> Achievement:
     achievement = get_or_none(session, scope, achievement_id)
+    if achievement is None:
+        raise NotFound("achievement")
+    return achievement
+
+
+def get_by_uuid(session: Session, scope: Scope, ref: str) -> Achievement:
+    """An achievement by its UUID (Credly's badge template id)."""
+    try:
+        wanted = UUID(ref.strip())
+    except ValueError:
+        raise NotFound("achievement") from None
+    achievement = session.scalar(visible.achievements(scope).where(Achievement.uuid == wanted))
     if achievement is None:
         raise NotFound("achievement")
     return achievement
@@ -166,8 +179,8 @@ def list_page(
 def search(
     session: Session, scope: Scope, filters: AchievementSearch, *, page: int, page_size: int
 ) -> Page[Achievement]:
-    """Every filter narrows: ids, parts of the name and course name (any case), meta data
-    pairs, and the days the achievement was last updated (inclusive, UTC)."""
+    """Every filter narrows: ids, parts of the name and course name (any case), the exact name,
+    states, meta data pairs, and the days the achievement was last updated (inclusive, UTC)."""
     rules.validate_search(filters)
     query = visible.achievements(scope)
     if filters.ids:
@@ -175,6 +188,10 @@ def search(
         query = query.where(Achievement.id.in_(ids))
     if filters.name:
         query = query.where(Achievement.name.icontains(filters.name, autoescape=True))
+    if filters.name_exact is not None:
+        query = query.where(Achievement.name == filters.name_exact)
+    if filters.states:
+        query = query.where(Achievement.state.in_(filters.states))
     if filters.course_name:
         query = query.where(Achievement.course_name.icontains(filters.course_name, autoescape=True))
     for key, value in (filters.meta_data or {}).items():
@@ -185,6 +202,9 @@ def search(
     if filters.updated_until is not None:
         end = datetime.combine(filters.updated_until, time.min, UTC) + timedelta(days=1)
         query = query.where(Achievement.updated_at < end)
+    if filters.sort is not None:
+        column = getattr(Achievement, filters.sort.removeprefix("-"))
+        query = query.order_by(column.desc() if filters.sort.startswith("-") else column)
     return _page(session, query, page, page_size)
 
 
@@ -195,7 +215,7 @@ def _page(
         selectinload(Achievement.certificate_design),
         selectinload(Achievement.skill_category),
         selectinload(Achievement.collections),
-    ).order_by(Achievement.id)
+    ).order_by(Achievement.id)  # after any order the caller chose: ties in creation order
     return fetch_page(session, query, page=page, page_size=page_size)
 
 

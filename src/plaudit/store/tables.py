@@ -186,6 +186,8 @@ class Achievement(Row):
     # SQLite adding one would rebuild this table, which credentials' RESTRICT keys forbid.
     skill_category_id: Mapped[int | None] = mapped_column(Integer)
     achievement_type: Mapped[str | None] = mapped_column(String(64))
+    # draft, active or archived (Credly's badge template states).
+    state: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
 
     department: Mapped[Department] = relationship()
     certificate_design: Mapped[Design | None] = relationship(foreign_keys=[certificate_design_id])

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 from typing import Any
 
-from plaudit.store.tables import ApiKey, Organization
+from plaudit.store.tables import Achievement, ApiKey, Organization
 
 
 def timestamp(moment: datetime | None) -> str | None:
@@ -49,6 +49,41 @@ def authorization_token_out(
         "delete_enabled": True,
         "created_at": timestamp(key.created_at),
         "expires_at": None,
+        "owner": {
+            "type": "Organization",
+            "id": str(organization.uuid),
+            "name": organization.name,
+            "url": organization_url(base_url, organization),
+        },
+    }
+
+
+def badge_template_out(
+    achievement: Achievement, organization: Organization, base_url: str
+) -> dict[str, Any]:
+    """An achievement as a Credly badge template (`id` = its UUID). Fields Plaudit does not
+    hold yet are Credly's defaults for a template without them."""
+    return {
+        "id": str(achievement.uuid),
+        "name": achievement.name,
+        "description": achievement.course_description,
+        "state": achievement.state,
+        "public": True,
+        "visibility": "public",
+        "allow_duplicate_badges": achievement.allow_duplicate_credentials,
+        "global_activity_url": achievement.course_link,
+        "default_expires_at": None,
+        "default_expires_at_date": None,
+        "default_expires_at_type": None,
+        "recipient_type": "User",
+        "skills": [],
+        "alignments": [],
+        "recommendations": [],
+        "badge_template_activities": [],
+        "image_url": None,
+        "url": f"{organization_url(base_url, organization)}/badge_templates/{achievement.uuid}",
+        "created_at": timestamp(achievement.created_at),
+        "updated_at": timestamp(achievement.updated_at),
         "owner": {
             "type": "Organization",
             "id": str(organization.uuid),

@@ -1,9 +1,9 @@
-"""Everything the Credly dialect mounts (issue 11: organization and tokens so far)."""
+"""Everything the Credly dialect mounts (issue 11: organization, tokens, badge templates)."""
 
 from fastapi import APIRouter
 
-from plaudit.dialects.credly import authorization_tokens, organizations
+from plaudit.dialects.credly import authorization_tokens, badge_templates, organizations
 
 router = APIRouter()
-for module in (organizations, authorization_tokens):
+for module in (organizations, authorization_tokens, badge_templates):
     router.include_router(module.router)

@@ -1,0 +1,235 @@
+"""`/v1/organizations/{organization_id}/badge_templates`: Credly's badge templates are Plaudit's
+achievements (Accredible's groups), read and changed through the achievement service.
+
+`?filter=key::value|key::value` narrows the list (`state::active,draft`, `name::part` or
+`name::"exact"`, `query::part`, `public`, `owner_id`, `updated_at_min|max`); a key Plaudit does
+not know, or one it cannot answer yet, is a 422 naming `filter`, never a silently wider list.
+`?sort=name|created_at|updated_at` (`-` first: descending); another key is a 422 naming `sort`."""
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import Query, Request, Response
+from sqlalchemy.orm import Session
+
+from plaudit.dialects.credly import mapping
+from plaudit.dialects.credly.auth import Token, authorize_organization
+from plaudit.dialects.credly.paging import list_metadata, page_request
+from plaudit.dialects.credly.routing import CredlyRouter
+from plaudit.dialects.credly.schemas import BadgeTemplateBody
+from plaudit.domain.achievements import AchievementFields, AchievementSearch
+from plaudit.domain.errors import Conflict, Invalid
+from plaudit.http.deps import AppSettings, DbWork
+from plaudit.services import achievements
+from plaudit.store.tables import Achievement, Organization
+
+router = CredlyRouter(tags=["Credly: badge templates"])
+Json = dict[str, Any]
+BASE = "/v1/organizations/{organization_id}/badge_templates"
+# Filter keys Credly documents that Plaudit cannot answer yet (no such data on achievements).
+UNANSWERED_KEYS = {"reporting_tags", "recommendation_ids", "skills", "collection_id"}
+KNOWN_KEYS = {
+    "query",
+    "name",
+    "state",
+    "public",
+    "owner_id",
+    "updated_at_min",
+    "updated_at_max",
+    "created_at_min",
+    "created_at_max",
+} | UNANSWERED_KEYS
+HAS_BADGES = "Badge template has issued badges and cannot be deleted"
+
+
+@dataclass(frozen=True)
+class TemplateFilter:
+    search: AchievementSearch
+    # A filter no template can pass (`public::false`, another owner).
+    empty: bool = False
+
+
+def parse_filter(text: str | None, organization: Organization) -> TemplateFilter:
+    """`key::value|key::value`; a value may hold `::` or `,` (a list), never `|`."""
+    if text is None or not text.strip():
+        return TemplateFilter(AchievementSearch())
+    pairs: dict[str, str] = {}
+    for part in text.split("|"):
+        if not part.strip():
+            continue
+        key, separator, value = part.partition("::")
+        key = key.strip()
+        if not separator or not key:
+            raise Invalid(fields={"filter": [f"{part.strip()!r} is not key::value"]})
+        if key not in KNOWN_KEYS:
+            raise Invalid(fields={"filter": [f"key {key!r} is not supported"]})
+        if key in UNANSWERED_KEYS or key.startswith("created_at"):
+            raise Invalid(fields={"filter": [f"key {key!r} is not supported by Plaudit yet"]})
+        pairs[key] = value.strip()
+    values: dict[str, Any] = {}
+    empty = False
+    if "state" in pairs:
+        values["states"] = [state.strip() for state in pairs["state"].split(",") if state.strip()]
+    if "name" in pairs:
+        name = pairs["name"]
+        if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
+            values["name_exact"] = name[1:-1]
+        else:
+            values["name"] = name
+    if "query" in pairs:
+        if "name" in values:
+            raise Invalid(fields={"filter": ["query and a partial name cannot be combined"]})
+        values["name"] = pairs["query"]
+    if "public" in pairs:
+        if pairs["public"].lower() not in {"true", "false"}:
+            raise Invalid(fields={"filter": ["public must be true or false"]})
+        # Every Plaudit template is public: its BadgeClass is served to anyone.
+        empty = empty or pairs["public"].lower() == "false"
+    if "owner_id" in pairs:
+        empty = empty or pairs["owner_id"].lower() != str(organization.uuid)
+    for key, field in (("updated_at_min", "updated_from"), ("updated_at_max", "updated_until")):
+        if key in pairs:
+            try:
+                values[field] = date.fromisoformat(pairs[key][:10])
+            except ValueError:
+                raise Invalid(fields={"filter": [f"{key} is not a date"]}) from None
+    return TemplateFilter(AchievementSearch(**values), empty=empty)
+
+
+def _out(achievement: Achievement, organization: Organization, base_url: str) -> Json:
+    return mapping.badge_template_out(achievement, organization, base_url)
+
+
+@router.get(BASE, summary="List badge templates")
+async def list_badge_templates(
+    request: Request,
+    organization_id: str,
+    token: Token,
+    work: DbWork,
+    settings: AppSettings,
+    page: Annotated[str | None, Query()] = None,
+    filter: Annotated[str | None, Query()] = None,
+    sort: Annotated[str | None, Query()] = None,
+) -> Json:
+    def run(session: Session) -> Json:
+        scope, organization = authorize_organization(session, token, organization_id)
+        wanted = page_request(page)
+        chosen = parse_filter(filter, organization)
+        if sort is not None and sort.strip():
+            chosen = replace(chosen, search=replace(chosen.search, sort=sort.strip()))
+        if chosen.empty:
+            return {"data": [], "metadata": list_metadata(request.url, wanted, 0, 0)}
+        found = achievements.search(
+            session, scope, chosen.search, page=wanted.page, page_size=wanted.per
+        )
+        rows = [_out(item, organization, settings.public_base_url) for item in found.items]
+        return {
+            "data": rows,
+            "metadata": list_metadata(request.url, wanted, len(rows), found.total_count),
+        }
+
+    return await work(run)
+
+
+@router.get(BASE + "/{template_id}", summary="Get a badge template")
+async def get_badge_template(
+    organization_id: str, template_id: str, token: Token, work: DbWork, settings: AppSettings
+) -> Json:
+    def run(session: Session) -> Json:
+        scope, organization = authorize_organization(session, token, organization_id)
+        achievement = achievements.get_by_uuid(session, scope, template_id)
+        return {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+
+    return await work(run)
+
+
+@router.post(BASE, summary="Create a badge template", status_code=201)
+async def create_badge_template(
+    organization_id: str,
+    body: BadgeTemplateBody,
+    token: Token,
+    work: DbWork,
+    settings: AppSettings,
+    response: Response,
+) -> Json:
+    def run(session: Session) -> Json:
+        scope, organization = authorize_organization(session, token, organization_id)
+        fields = body.achievement_fields(new=True)
+        achievement = achievements.create(session, scope, fields)
+        answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+        session.commit()
+        response.headers["Location"] = answer["data"]["url"]
+        return answer
+
+    return await work(run)
+
+
+@router.put(BASE + "/{template_id}", summary="Update a badge template")
+async def update_badge_template(
+    organization_id: str,
+    template_id: str,
+    body: BadgeTemplateBody,
+    token: Token,
+    work: DbWork,
+    settings: AppSettings,
+) -> Json:
+    def run(session: Session) -> Json:
+        scope, organization = authorize_organization(session, token, organization_id)
+        found = achievements.get_by_uuid(session, scope, template_id)
+        achievement = achievements.update(session, scope, found.id, body.achievement_fields())
+        answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+        session.commit()
+        return answer
+
+    return await work(run)
+
+
+@router.delete(BASE + "/{template_id}", summary="Delete a badge template", status_code=204)
+async def delete_badge_template(
+    organization_id: str, template_id: str, token: Token, work: DbWork
+) -> Response:
+    def run(session: Session) -> None:
+        scope, _ = authorize_organization(session, token, organization_id)
+        found = achievements.get_by_uuid(session, scope, template_id)
+        try:
+            achievements.delete(session, scope, found.id)
+        except Conflict as refused:
+            # The core's rule (no deleting a group with credentials), in Credly's words.
+            raise Conflict(refused.code, HAS_BADGES) from None
+        session.commit()
+
+    await work(run)
+    return Response(status_code=204)
+
+
+def _state_route(state: str) -> Any:
+    async def change_state(
+        organization_id: str, template_id: str, token: Token, work: DbWork, settings: AppSettings
+    ) -> Json:
+        def run(session: Session) -> Json:
+            scope, organization = authorize_organization(session, token, organization_id)
+            found = achievements.get_by_uuid(session, scope, template_id)
+            achievement = achievements.update(
+                session, scope, found.id, AchievementFields(state=state)
+            )
+            answer = {
+                "data": _out(achievement, organization, settings.public_base_url),
+                "metadata": {},
+            }
+            session.commit()
+            return answer
+
+        return await work(run)
+
+    return change_state
+
+
+# Credly documents PUT; POST is accepted too (some clients send it).
+for _action, _state in (("archive", "archived"), ("unarchive", "active")):
+    router.add_api_route(
+        BASE + "/{template_id}/" + _action,
+        _state_route(_state),
+        methods=["PUT", "POST"],
+        summary=f"{_action.capitalize()} a badge template",
+    )
