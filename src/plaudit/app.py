@@ -77,7 +77,5 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
 
 
 def _configure_rendering(settings: Settings) -> None:
-    isolation.configure(
-        settings.render_workers, settings.render_timeout_seconds, settings.render_memory_mb
-    )
+    isolation.configure_from(settings)
     set_slots(settings.render_workers)

@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -14,6 +13,7 @@ from plaudit.services import api_keys
 from plaudit.store.db import Database
 from tests.support.live_server import LiveServer
 from tests.support.postgres import free_port
+from tests.support.serving import wait_until_serving
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
@@ -105,15 +105,7 @@ def test_serve_answers_and_logs_one_json_line_per_request(run, env: dict[str, st
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(base)
         response = httpx.get(
             f"{base}/v1/issuer/details", headers={"Authorization": f"Token token={key}"}
         )

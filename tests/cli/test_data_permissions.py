@@ -7,13 +7,12 @@ import os
 import stat
 import subprocess
 import sys
-import time
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.support.postgres import free_port
+from tests.support.serving import wait_until_serving
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
@@ -55,15 +54,7 @@ def test_the_wal_and_shm_of_a_running_server_are_private(tmp_path: Path) -> None
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(f"http://127.0.0.1:{port}")
         modes = _modes(data)
     finally:
         server.terminate()

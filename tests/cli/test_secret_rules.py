@@ -16,6 +16,7 @@ import pytest
 
 from plaudit.store.db import Database
 from tests.support.postgres import free_port
+from tests.support.serving import wait_until_serving
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 SECRET_A = "q7Vf2mZ0xL9cR4tB8nW1yK6hJ3pD5sG0aE2uI7oT"
@@ -73,13 +74,6 @@ def _wait_for(check, what: str) -> None:  # type: ignore[no-untyped-def]
         time.sleep(0.1)
 
 
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/healthz").status_code == 200
-    except httpx.TransportError:
-        return False
-
-
 def _reported(log: Path, organization_id: int) -> list[dict]:
     lines = [json.loads(line) for line in log.read_text().splitlines() if line.startswith("{")]
     return [
@@ -112,7 +106,7 @@ def test_a_key_made_under_another_secret_is_reported_refused_cleanly_and_rotated
     base = f"http://127.0.0.1:{port}"
     serve_args = ["serve", "--host", "127.0.0.1", "--port", str(port)]
     with _running(serve_args, env_b, tmp_path / "serve.log"):
-        _wait_for(lambda: _up(base), "server did not start")
+        wait_until_serving(base)
         [line] = _reported(tmp_path / "serve.log", organization_id)
         assert f"plaudit signing rotate --org {organization_id}" in line["message"]
         assert SECRET_A not in (tmp_path / "serve.log").read_text()

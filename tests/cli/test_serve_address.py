@@ -6,7 +6,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +15,7 @@ import pytest
 
 from plaudit.settings import Settings
 from tests.support.postgres import free_port
+from tests.support.serving import wait_until_serving
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
@@ -48,18 +48,6 @@ def serving(env: dict[str, str], *options: str) -> Iterator[None]:
         server.communicate(timeout=30)
 
 
-def wait_for(base: str) -> None:
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, "server did not start"
-        time.sleep(0.1)
-
-
 def addresses(base: str, env: dict[str, str]) -> tuple[str, str]:
     """The verify page's stylesheet URL and the demo organization's DID."""
     init = subprocess.run(
@@ -76,7 +64,7 @@ def addresses(base: str, env: dict[str, str]) -> tuple[str, str]:
 def test_the_port_option_reaches_every_url(env: dict[str, str]) -> None:
     port = free_port()
     with serving(env, "--host", "127.0.0.1", "--port", str(port)):
-        wait_for(f"http://127.0.0.1:{port}")
+        wait_until_serving(f"http://127.0.0.1:{port}")
         stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
     assert stylesheet.startswith(f"http://127.0.0.1:{port}/")
     assert did.startswith(f"did:web:127.0.0.1%3A{port}:orgs:")
@@ -85,7 +73,7 @@ def test_the_port_option_reaches_every_url(env: dict[str, str]) -> None:
 def test_a_wildcard_host_gives_localhost(env: dict[str, str]) -> None:
     port = free_port()
     with serving(env, "--host", "0.0.0.0", "--port", str(port)):
-        wait_for(f"http://127.0.0.1:{port}")
+        wait_until_serving(f"http://127.0.0.1:{port}")
         stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
     assert stylesheet.startswith(f"http://localhost:{port}/")
     assert did.startswith(f"did:web:localhost%3A{port}:orgs:")
@@ -95,7 +83,7 @@ def test_the_base_url_setting_wins(env: dict[str, str]) -> None:
     port = free_port()
     env = {**env, "PLAUDIT_BASE_URL": "https://credentials.example.org"}
     with serving(env, "--host", "127.0.0.1", "--port", str(port)):
-        wait_for(f"http://127.0.0.1:{port}")
+        wait_until_serving(f"http://127.0.0.1:{port}")
         stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
     assert stylesheet.startswith("https://credentials.example.org/")
     assert did.startswith("did:web:credentials.example.org:orgs:")

@@ -5,13 +5,13 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 
 from plaudit.store.db import Database
 from tests.support.postgres import free_port
+from tests.support.serving import wait_until_serving
 
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
@@ -29,15 +29,7 @@ def test_every_line_serve_writes_is_a_json_object(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "server did not start"
-            time.sleep(0.1)
+        wait_until_serving(f"http://127.0.0.1:{port}")
         assert httpx.get(f"http://127.0.0.1:{port}/v1/credentials/1").status_code == 401
     finally:
         server.terminate()

@@ -58,9 +58,7 @@ class Worker:
         self.worker_id = worker_id or new_worker_id()
         self.clock = clock
         self.lease = timedelta(seconds=settings.job_lease_seconds)
-        isolation.configure(
-            settings.render_workers, settings.render_timeout_seconds, settings.render_memory_mb
-        )
+        isolation.configure_from(settings)
 
     def run(self, stop: threading.Event) -> None:
         """Run jobs until `stop` is set; the job under way is finished first."""

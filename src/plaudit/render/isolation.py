@@ -15,10 +15,13 @@ import atexit
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from plaudit.killable_pool import KillablePool, ProcessExpired
 from plaudit.render.raster import RenderFailed
+
+if TYPE_CHECKING:  # workers import this module: they need no settings
+    from plaudit.settings import Settings
 
 T = TypeVar("T")
 TASKS_PER_WORKER = 500
@@ -36,8 +39,13 @@ _limits = Limits()
 _pool = KillablePool("render", _limits.workers, _limits.memory_bytes, TASKS_PER_WORKER)
 
 
+def configure_from(settings: "Settings") -> None:
+    """The pool as the `PLAUDIT_RENDER_*` settings say (the app and `plaudit worker`)."""
+    configure(settings.render_workers, settings.render_timeout_seconds, settings.render_memory_mb)
+
+
 def configure(workers: int, timeout_seconds: float, memory_mb: int) -> None:
-    """Sets the pool's size and limits (from settings); a running pool with others is replaced."""
+    """Sets the pool's size and limits; a running pool with others is replaced."""
     global _limits, _pool
     limits = Limits(workers, timeout_seconds, memory_mb * 1024 * 1024)
     with _lock:

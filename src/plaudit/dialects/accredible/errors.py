@@ -8,7 +8,6 @@ from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.accredible.auth import presented_key
@@ -23,11 +22,10 @@ from plaudit.domain.errors import (
     Unauthenticated,
 )
 from plaudit.domain.limits import contains_nul
-from plaudit.http.deps import Work
 from plaudit.http.rate_limit import limits_of
 from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.http.validation import key_works, problem_fields
 from plaudit.openbadges.keys import KeyUnavailable
-from plaudit.services import api_keys
 from plaudit.store.outage import DatabaseUnavailable
 
 logger = logging.getLogger("plaudit.accredible")
@@ -115,43 +113,7 @@ def validation_response(error: RequestValidationError) -> Response:
 
 def validation_fields(problems: Sequence[Any]) -> dict[str, list[str]]:
     """Pydantic's problems as Accredible field errors: `{"recipient.email": ["is invalid"]}`."""
-    fields: dict[str, list[str]] = {}
-    for problem in problems:
-        fields.setdefault(_field_name(problem.get("loc", ())), []).append(_reason(problem))
-    return fields
-
-
-def _field_name(location: tuple[Any, ...]) -> str:
-    parts = [str(part) for part in location]
-    if parts and parts[0] in {"body", "query", "path"}:
-        parts = parts[1:]
-    if len(parts) > 1 and parts[0] in _WRAPPERS:
-        parts = parts[1:]
-    return ".".join(parts) or "body"
-
-
-def _reason(problem: dict[str, Any]) -> str:
-    kind = str(problem.get("type", ""))
-    if kind == "missing":
-        return "can't be blank"
-    if kind == "nul_character":
-        return "contains a NUL character"
-    if kind.startswith(("int", "float")):
-        return "is not a number"
-    if kind.startswith("bool"):
-        return "is not a boolean"
-    return "is invalid"
-
-
-async def _key_works(request: Request) -> bool:
-    key = presented_key(request.headers.get("authorization"))
-    if key is None:
-        return False
-
-    def check(session: Session) -> bool:
-        return api_keys.authenticate(session, key) is not None
-
-    return await Work(request.app.state.database, readonly=True)(check)
+    return problem_fields(problems, _WRAPPERS, whole="body")
 
 
 class AccredibleRoute(APIRoute):
@@ -180,7 +142,9 @@ class AccredibleRoute(APIRoute):
                 return await handler(request)
             except RequestValidationError as error:
                 # Only a caller with a working key learns what is wrong with its request.
-                if not await _key_works(request):
+                if not await key_works(
+                    request, presented_key(request.headers.get("authorization"))
+                ):
                     return error_response(Unauthenticated())
                 return validation_response(error)
             except DomainError as error:

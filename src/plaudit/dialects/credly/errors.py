@@ -3,14 +3,13 @@
 of a Credly route is rendered here."""
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
-from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.credly.auth import presented_token
@@ -24,10 +23,9 @@ from plaudit.domain.errors import (
     Unauthenticated,
 )
 from plaudit.domain.limits import contains_nul
-from plaudit.http.deps import Work
 from plaudit.http.rate_limit import limits_of
 from plaudit.http.unavailable import message, outage_of, retry_after
-from plaudit.services import api_keys
+from plaudit.http.validation import key_works, problem_fields
 from plaudit.store.outage import DatabaseUnavailable
 
 logger = logging.getLogger("plaudit.credly")
@@ -103,43 +101,7 @@ def validation_response(error: RequestValidationError) -> Response:
     problems = error.errors()
     if any(problem.get("type") == "json_invalid" for problem in problems):
         return envelope(INVALID_JSON, status=400)
-    return validation_failed(validation_fields(problems))
-
-
-def validation_fields(problems: Sequence[Any]) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
-    for problem in problems:
-        fields.setdefault(_field_name(problem.get("loc", ())), []).append(_reason(problem))
-    return fields
-
-
-def _field_name(location: tuple[Any, ...]) -> str:
-    parts = [str(part) for part in location]
-    if parts and parts[0] in {"body", "query", "path"}:
-        parts = parts[1:]
-    return ".".join(parts) or "base"
-
-
-def _reason(problem: dict[str, Any]) -> str:
-    kind = str(problem.get("type", ""))
-    if kind == "missing":
-        return "can't be blank"
-    if kind.startswith(("int", "float")):
-        return "is not a number"
-    if kind.startswith("bool"):
-        return "is not a boolean"
-    return "is invalid"
-
-
-async def _token_works(request: Request) -> bool:
-    token = presented_token(request.headers.get("authorization"))
-    if token is None:
-        return False
-
-    def check(session: Session) -> bool:
-        return api_keys.authenticate(session, token) is not None
-
-    return await Work(request.app.state.database, readonly=True)(check)
+    return validation_failed(problem_fields(problems))
 
 
 class CredlyRoute(APIRoute):
@@ -166,7 +128,9 @@ class CredlyRoute(APIRoute):
                 return await handler(request)
             except RequestValidationError as error:
                 # Only a caller with a working token learns what is wrong with its request.
-                if not await _token_works(request):
+                if not await key_works(
+                    request, presented_token(request.headers.get("authorization"))
+                ):
                     return error_response(Unauthenticated())
                 return validation_response(error)
             except DomainError as error:
