@@ -17,6 +17,7 @@ from plaudit.http.render_slots import set_slots
 from plaudit.http.request_log import RequestLogMiddleware, configure_logging
 from plaudit.http.unavailable import install_handlers
 from plaudit.jobs.in_process import worker_lifespan
+from plaudit.openbadges.credly_aliases import router as ob2_credly_aliases_router
 from plaudit.openbadges.hosted import router as ob2_hosted_router
 from plaudit.render import isolation
 from plaudit.server_secret import refuse_insecure_secret, server_secret
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(accredible_router)
     app.include_router(credly_router)
     app.include_router(ob2_hosted_router)
+    app.include_router(ob2_credly_aliases_router)
     app.include_router(web_router)
     return app
 

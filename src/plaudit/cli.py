@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 from typer.core import TyperGroup
 
-from plaudit.domain.errors import DomainError, Invalid, NotFound
+from plaudit.domain.errors import DomainError, Invalid, NotFound, Replaced
 from plaudit.domain.scope import Scope
 from plaudit.http.request_log import configure_logging, uvicorn_log_config
 from plaudit.jobs.worker import Worker, run_until_signalled
@@ -29,7 +29,7 @@ from plaudit.openbadges.verify import Verification
 from plaudit.server_secret import SecretUnavailable, server_secret
 from plaudit.services import (
     api_keys,
-    credential_status,
+    badge_lifecycle,
     credits,
     organizations,
     verification,
@@ -349,17 +349,21 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefi
 def credentials_revoke(
     ref: Annotated[str, typer.Argument(help="License id, id or encoded id of the credential.")],
     org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+    reason: Annotated[str | None, typer.Option(help="Why (Credly's revocation_reason).")] = None,
 ) -> None:
-    """Revoke a credential for good: its status-list bit is set, its page says revoked and
-    every verifier rejects it."""
+    """Revoke a credential for good: its state becomes revoked, its status-list bit is set,
+    its page says revoked and every verifier rejects it."""
     database = _database()
     organization_id = _organization_id(database, org)
+    scope = Scope(organization_id)
     try:
         with database.transaction() as session:
-            credential = credential_service.get(session, Scope(organization_id), ref)
-            credential_status.revoked(session, credential)
+            credential = credential_service.get(session, scope, ref)
+            badge_lifecycle.revoke(session, scope, credential, reason, suppress_email=False)
     except NotFound:
         raise CommandFailed(f"no credential {ref!r} in organization {organization_id}") from None
+    except Replaced as replaced:
+        raise CommandFailed(f"{replaced.message} Current version: {replaced.current}") from None
     typer.echo(f"Revoked credential {credential.id}.")
 
 

@@ -174,6 +174,13 @@ class Settings(BaseSettings):
         "over plain HTTP and on private, loopback or link-local addresses: for tests and "
         "private deployments. Any other host is fetched over HTTPS from public addresses only.",
     )
+    template_image_fetch_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated hosts (`host` or `host:port`) from which a Credly badge "
+        "template's `image` URL may be fetched over plain HTTP and on private, loopback or "
+        "link-local addresses: for tests and private deployments. Any other image URL is "
+        "fetched once, over HTTPS from public addresses only, at most 5 MB.",
+    )
     verify_max_nodes: int = Field(
         default=5000,
         ge=100,

@@ -5,11 +5,15 @@ through the API verifies; tampered, revoked and expired ones do not."""
 
 from collections.abc import Iterator
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
 
 from plaudit.store.db import Database
+from plaudit.store.tables import Achievement
+from tests.accredible.helpers import create_group
+from tests.credly.helpers import basic, organization_uuid
 from tests.openbadges.verify_helpers import (
     documents_for,
     issued,
@@ -21,6 +25,7 @@ from tests.openbadges.verify_helpers import (
     tampered_jwt,
 )
 from tests.support.node_verifier import NodeVerifier, node_verifier
+from tests.support.tenants import Tenant
 
 
 @pytest.fixture(scope="module")
@@ -83,3 +88,45 @@ def test_expired_credential_is_rejected(
     assert not verified and any("validUntil" in error for error in errors), errors
     verified, errors = check(node, http, signed_jwt(http, encoded_id))
     assert not verified and any("exp" in error for error in errors), errors
+
+
+def test_a_badge_issued_and_revoked_through_credly_is_rejected_once_revoked(
+    node: NodeVerifier, api: httpx.Client, http: httpx.Client, database: Database, tenant: Tenant
+) -> None:
+    """The Credly dialect signs the same OB 3.0 credential, and its revoke flips the same bit."""
+    group = create_group(api, course_name="Network Security")
+    base = f"/v1/organizations/{organization_uuid(database, tenant)}"
+    response = http.post(
+        f"{base}/badges",
+        headers=basic(tenant.api_key),
+        json={
+            "recipient_email": "ada@example.com",
+            "badge_template_id": str(group_uuid(database, group["id"])),
+            "issued_at": "2026-04-01 09:41:00 -0500",
+            "issued_to_first_name": "Ada",
+            "issued_to_last_name": "Lovelace",
+        },
+    )
+    assert response.status_code == 201, response.text
+    encoded_id = response.json()["data"]["badge_url"].rsplit("/", 1)[-1]
+    document, token = signed_json(http, encoded_id), signed_jwt(http, encoded_id)
+    for form in (document, token):
+        verified, errors = check(node, http, form)
+        assert verified, errors
+
+    revoked = http.put(
+        f"{base}/badges/{response.json()['data']['id']}/revoke/",
+        headers=basic(tenant.api_key),
+        json={"reason": "Check bounced"},
+    )
+    assert revoked.status_code == 200, revoked.text
+    for form in (document, token):
+        verified, errors = check(node, http, form)
+        assert not verified and any("status bit set: revocation" in e for e in errors), errors
+
+
+def group_uuid(database: Database, group_id: int) -> UUID:
+    with database.session(readonly=True) as session:
+        achievement = session.get(Achievement, group_id)
+        assert achievement is not None
+        return achievement.uuid

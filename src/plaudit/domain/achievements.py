@@ -11,7 +11,7 @@ from plaudit.domain.values import UNSET, Maybe, is_blank, is_set
 
 REQUIRED_TEXT = ("name", "course_name", "course_description")
 STATES = ("draft", "active", "archived")
-SORTS = ("name", "created_at", "updated_at")
+SORTS = ("name", "created_at", "updated_at", "badges_count")
 LANGUAGES = (
     "en",
     "es",
@@ -107,6 +107,16 @@ class AchievementFields:
     state: Maybe[str] = UNSET
     # The full list of collections the achievement belongs to, as the caller names them.
     collection_refs: Maybe[list[str]] = UNSET
+    # Credly's badge template fields: lists as the template shows them, and its extras.
+    skills: Maybe[list[str] | None] = UNSET
+    activities: Maybe[list[dict[str, Any]] | None] = UNSET
+    alignments: Maybe[list[dict[str, Any]] | None] = UNSET
+    recommendations: Maybe[list[dict[str, Any]] | None] = UNSET
+    reporting_tags: Maybe[list[str] | None] = UNSET
+    template_details: Maybe[dict[str, Any] | None] = UNSET
+    # Default expiration of the credentials issued: a fixed date or an ISO 8601 period.
+    expiry_fixed_on: Maybe[date | None] = UNSET
+    expiry_period: Maybe[str | None] = UNSET
 
     def given(self) -> dict[str, Any]:
         """The fields the caller gave, by name."""
@@ -127,6 +137,14 @@ class AchievementSearch:
     updated_until: date | None = None
     states: list[str] | None = None
     name_exact: str | None = None
+    created_from: date | None = None
+    created_until: date | None = None
+    # Any of these skills, any of these reporting tags (Credly's filters; any case).
+    skills: list[str] | None = None
+    reporting_tags: list[str] | None = None
+    # Templates recommending any of these (recommendation ids), in any of these collections.
+    recommendation_ids: list[str] | None = None
+    collection_ids: list[str] | None = None
     # One of SORTS; "-" first is descending. None: creation order.
     sort: str | None = None
 
@@ -136,7 +154,15 @@ MAX_META_DATA_PAIRS = 20
 
 def validate_search(search: AchievementSearch) -> None:
     """Lists short enough for one statement's bound parameters."""
-    limits.check_items({"ids": search.ids})
+    limits.check_items(
+        {
+            "ids": search.ids,
+            "skills": search.skills,
+            "reporting_tags": search.reporting_tags,
+            "recommendation_ids": search.recommendation_ids,
+            "collection_id": search.collection_ids,
+        }
+    )
     limits.check_items({"meta_data": search.meta_data}, MAX_META_DATA_PAIRS)
     if search.sort is not None and search.sort.removeprefix("-") not in SORTS:
         raise Invalid(fields={"sort": ["is not included in the list"]})

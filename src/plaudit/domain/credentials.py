@@ -1,11 +1,12 @@
 """Credentials: the commands that create and change them, and the rules they obey."""
 
 from dataclasses import dataclass, field, fields
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from plaudit.domain import limits
 from plaudit.domain.dates import add_years
+from plaudit.domain.durations import add_period
 from plaudit.domain.errors import Invalid
 from plaudit.domain.values import UNSET, Maybe, is_blank, is_set, is_valid_email, normalize_email
 
@@ -29,6 +30,10 @@ class RecipientData:
     external_id: Maybe[str | None] = UNSET
     phone_number: Maybe[str | None] = UNSET
     meta_data: Maybe[dict[str, Any] | None] = UNSET
+    # The name's parts, as Credly takes them; `name` stays the full name every dialect shows.
+    first_name: Maybe[str | None] = UNSET
+    middle_name: Maybe[str | None] = UNSET
+    last_name: Maybe[str | None] = UNSET
 
 
 @dataclass
@@ -41,6 +46,8 @@ class EvidenceItemData:
     preview: str | None = None
     position: int | None = None
     supplemental: bool = False
+    # The evidence as a dialect with richer evidence gave it (Credly's typed objects).
+    detail: dict[str, Any] | None = None
 
 
 @dataclass
@@ -77,10 +84,19 @@ class CredentialFields:
     allow_supplemental_references: Maybe[bool | None] = UNSET
     evidence_items: Maybe[list[EvidenceItemData]] = UNSET
     references: Maybe[list[ReferenceData]] = UNSET
+    # Credly's badge fields (issue 11). `issued_at` is the instant of issue (`issued_on` its
+    # date where it was given); `state` is the state a new credential starts in (issue only).
+    issued_at: Maybe[datetime | None] = UNSET
+    state: Maybe[str] = UNSET
+    locale: Maybe[str | None] = UNSET
+    suppress_notification: Maybe[bool | None] = UNSET
+    country_name: Maybe[str | None] = UNSET
+    state_or_province: Maybe[str | None] = UNSET
 
     def given_scalars(self) -> dict[str, Any]:
-        """The plain fields the caller gave, by name (not recipient, evidence or references)."""
-        skip = {"achievement_ref", "recipient", "evidence_items", "references"}
+        """The plain fields the caller gave, by name (not recipient, evidence, references or
+        the initial state)."""
+        skip = {"achievement_ref", "recipient", "evidence_items", "references", "state"}
         return {
             f.name: getattr(self, f.name)
             for f in fields(self)
@@ -88,12 +104,22 @@ class CredentialFields:
         }
 
 
-TEXT_LIMITS = {"name": limits.NAME, "grade": limits.NAME, "license_id": limits.NAME}
+TEXT_LIMITS = {
+    "name": limits.NAME,
+    "grade": limits.NAME,
+    "license_id": limits.NAME,
+    "locale": limits.LANGUAGE,
+    "country_name": limits.NAME,
+    "state_or_province": limits.NAME,
+}
 RECIPIENT_LIMITS = {
     "name": limits.NAME,
     "email": limits.EMAIL,
     "external_id": limits.NAME,
     "phone_number": limits.PHONE,
+    "first_name": limits.NAME,
+    "middle_name": limits.NAME,
+    "last_name": limits.NAME,
 }
 
 
@@ -148,8 +174,20 @@ def resolve_private(
     return bool(department_default)
 
 
-def default_expiry(issued_on: date, auto_expiry_years: int | None) -> date | None:
-    """The expiry an achievement's auto-expiry gives a credential that names none."""
+def default_expiry(
+    issued_on: date,
+    auto_expiry_years: int | None,
+    *,
+    fixed_on: date | None = None,
+    period: str | None = None,
+) -> date | None:
+    """The expiry an achievement gives a credential that names none: its fixed date, else
+    the issue date plus its period (Credly's default expiration), else its auto-expiry years
+    (Accredible's)."""
+    if fixed_on is not None:
+        return fixed_on
+    if period:
+        return add_period(issued_on, period)
     if auto_expiry_years is None or auto_expiry_years <= 0:
         return None
     return add_years(issued_on, auto_expiry_years)
@@ -162,6 +200,15 @@ def duplicate_key(email: str, allow_duplicates: bool) -> str | None:
     even for two concurrent requests.
     """
     return None if allow_duplicates else normalize_email(email)
+
+
+def duplicate_earner_key(external_id: str | None, allow_duplicates: bool) -> str | None:
+    """The key that makes a second credential to the same issuer's earner id (Credly's
+    `issuer_earner_id`, Accredible's `recipient.id`) in one achievement a conflict; None when
+    the achievement allows duplicates or the credential names no earner id."""
+    if allow_duplicates or is_blank(external_id):
+        return None
+    return str(external_id).strip()
 
 
 def check_evidence_item(item: EvidenceItemData, index: int | None = None) -> None:

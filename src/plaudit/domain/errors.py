@@ -1,6 +1,7 @@
 """Typed domain errors; each dialect renders them in its own wire format."""
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 
 class DomainError(Exception):
@@ -49,6 +50,14 @@ class Conflict(DomainError):
 
     def __str__(self) -> str:
         return self.message
+
+
+@dataclass
+class Replaced(Conflict):
+    """The badge was replaced: only the current one of its chain may change. `current` is that
+    one's UUID, for the dialects that name it (Credly's `metadata.current_badge_id`)."""
+
+    current: UUID | None = None
 
 
 @dataclass

@@ -81,9 +81,24 @@ def badge_class(
         "image": urls.ob2_badge_class_image(base_url, achievement.uuid),
         "issuer": urls.ob2_issuer(base_url, organization.uuid),
     }
-    tags = [outcome for outcome in achievement.learning_outcomes or [] if outcome]
+    outcomes = [outcome for outcome in achievement.learning_outcomes or [] if outcome]
+    tags = list(dict.fromkeys([*outcomes, *(achievement.skills or [])]))
     if tags:
         document["tags"] = tags
+    # A Credly template's alignments; OB 2.0 requires a targetUrl, so one without is left out.
+    alignments = [
+        {
+            "targetName": alignment["name"],
+            "targetUrl": alignment["url"],
+            "targetDescription": alignment.get("description") or None,
+        }
+        for alignment in achievement.alignments or []
+        if alignment.get("url")
+    ]
+    if alignments:
+        document["alignment"] = [
+            {key: value for key, value in item.items() if value is not None} for item in alignments
+        ]
     return document
 
 

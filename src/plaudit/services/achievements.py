@@ -5,9 +5,9 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, exists, or_, select
 from sqlalchemy import update as sql_update
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, selectinload, undefer
 
 from plaudit.domain import achievements as rules
 from plaudit.domain import limits
@@ -18,6 +18,8 @@ from plaudit.domain.values import is_blank
 from plaudit.services import (
     departments,
     designs,
+    events,
+    json_lists,
     meta_data,
     organizations,
     skill_categories,
@@ -49,6 +51,14 @@ CLONED_FIELDS = (
     "allow_duplicate_credentials",
     "skill_category_id",
     "achievement_type",
+    "skills",
+    "activities",
+    "alignments",
+    "recommendations",
+    "reporting_tags",
+    "template_details",
+    "expiry_fixed_on",
+    "expiry_period",
 )
 CLONE_PREFIX = "Copy "
 
@@ -105,6 +115,7 @@ def create(session: Session, scope: Scope, data: AchievementFields) -> Achieveme
         setattr(achievement, name, value)
     session.add(achievement)
     session.flush()
+    events.badge_template(session, achievement, events.TEMPLATE_CREATED)
     return achievement
 
 
@@ -128,9 +139,15 @@ def update(
         values.setdefault("certificate_design_id", values["design_id"])
     values.pop("design_id", None)
     _set_relations(session, scope, achievement, values)
+    if values.get("template_details") is not None:  # extras given are merged, not replaced
+        values["template_details"] = {
+            **(achievement.template_details or {}),
+            **values["template_details"],
+        }
     for name, value in values.items():
         setattr(achievement, name, value)
     session.flush()
+    events.badge_template(session, achievement, events.TEMPLATE_CHANGED)
     return achievement
 
 
@@ -162,6 +179,7 @@ def delete(session: Session, scope: Scope, achievement_id: int) -> Achievement:
     achievement = get(session, scope, achievement_id)
     if session.scalar(select(exists().where(Credential.achievement_id == achievement.id))):
         raise Conflict("achievement.has_credentials", "Group has credentials and cannot be deleted")
+    events.badge_template(session, achievement, events.TEMPLATE_DELETED)
     session.delete(achievement)
     session.flush()
     return achievement
@@ -180,7 +198,8 @@ def search(
     session: Session, scope: Scope, filters: AchievementSearch, *, page: int, page_size: int
 ) -> Page[Achievement]:
     """Every filter narrows: ids, parts of the name and course name (any case), the exact name,
-    states, meta data pairs, and the days the achievement was last updated (inclusive, UTC)."""
+    states, meta data pairs, the days the achievement was created and last updated (inclusive,
+    UTC), and Credly's template filters."""
     rules.validate_search(filters)
     query = visible.achievements(scope)
     if filters.ids:
@@ -196,22 +215,56 @@ def search(
         query = query.where(Achievement.course_name.icontains(filters.course_name, autoescape=True))
     for key, value in (filters.meta_data or {}).items():
         query = query.where(meta_data.has_pair(session, Achievement.meta_data, key, value))
-    if filters.updated_from is not None:
-        start = datetime.combine(filters.updated_from, time.min, UTC)
-        query = query.where(Achievement.updated_at >= start)
-    if filters.updated_until is not None:
-        end = datetime.combine(filters.updated_until, time.min, UTC) + timedelta(days=1)
-        query = query.where(Achievement.updated_at < end)
+    for column, first, last in (
+        (Achievement.updated_at, filters.updated_from, filters.updated_until),
+        (Achievement.created_at, filters.created_from, filters.created_until),
+    ):
+        if first is not None:
+            query = query.where(column >= datetime.combine(first, time.min, UTC))
+        if last is not None:
+            end = datetime.combine(last, time.min, UTC) + timedelta(days=1)
+            query = query.where(column < end)
+    query = _template_filters(session, query, filters)
     if filters.sort is not None:
         column = getattr(Achievement, filters.sort.removeprefix("-"))
         query = query.order_by(column.desc() if filters.sort.startswith("-") else column)
     return _page(session, query, page, page_size)
 
 
+def _template_filters(
+    session: Session, query: Select[tuple[Achievement]], filters: AchievementSearch
+) -> Select[tuple[Achievement]]:
+    """Credly's filters: any of the skills, reporting tags or recommendation ids; in any of
+    the collections (by id or UUID)."""
+    if filters.skills:
+        query = query.where(json_lists.has_any_text(session, Achievement.skills, filters.skills))
+    if filters.reporting_tags:
+        tags = filters.reporting_tags
+        query = query.where(json_lists.has_any_text(session, Achievement.reporting_tags, tags))
+    if filters.recommendation_ids:
+        ids = filters.recommendation_ids
+        query = query.where(
+            json_lists.has_any_text(session, Achievement.recommendations, ids, key="id")
+        )
+    if filters.collection_ids:
+        numbers = {limits.parse_id(ref) for ref in filters.collection_ids} - {None}
+        uuids = set()
+        for ref in filters.collection_ids:
+            try:
+                uuids.add(UUID(ref.strip()))
+            except ValueError:
+                continue
+        query = query.where(
+            Achievement.collections.any(or_(Collection.id.in_(numbers), Collection.uuid.in_(uuids)))
+        )
+    return query
+
+
 def _page(
     session: Session, query: Select[tuple[Achievement]], page: int, page_size: int
 ) -> Page[Achievement]:
     query = query.options(
+        undefer(Achievement.badges_count),
         selectinload(Achievement.certificate_design),
         selectinload(Achievement.skill_category),
         selectinload(Achievement.collections),

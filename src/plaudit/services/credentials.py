@@ -17,9 +17,10 @@ from plaudit.domain.credentials import (
     ReferenceData,
 )
 from plaudit.domain.errors import Duplicate, Invalid, NotFound
+from plaudit.domain.recipients import user_uuid
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
-from plaudit.services import achievements, credential_status, credits
+from plaudit.services import achievements, credential_status, credits, events
 from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
 
 AchievementCache = dict[int | str, Achievement]
@@ -28,6 +29,8 @@ AchievementCache = dict[int | str, Achievement]
 ENCODED_ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 ENCODED_ID_LENGTH = 10
 DUPLICATE_EMAIL_REASON = "has already received a credential in this group"
+DUPLICATE_EARNER_REASON = "has already received a credential in this group"
+ARCHIVED_REASON = "is archived and cannot issue new credentials"
 
 
 def new_encoded_id() -> str:
@@ -78,11 +81,19 @@ def issue(
     rules.check_sizes(data)
     rules.require_recipient(data.recipient)
     achievement = _achievement(session, scope, data.achievement_ref, achievement_cache)
+    if achievement.state == "archived":
+        # Credly's rule, kept for every dialect: an archived template issues nothing new.
+        raise Invalid(code="achievement.archived", fields={"group_id": [ARCHIVED_REASON]})
     issued_on = data.issued_on if is_set(data.issued_on) and data.issued_on else today
     expired_on = (
         data.expired_on
         if is_set(data.expired_on)
-        else rules.default_expiry(issued_on, achievement.auto_expiry)
+        else rules.default_expiry(
+            issued_on,
+            achievement.auto_expiry,
+            fixed_on=achievement.expiry_fixed_on,
+            period=achievement.expiry_period,
+        )
     )
     credential = Credential(
         organization_id=scope.organization_id,
@@ -101,9 +112,16 @@ def issue(
         grade=_value(data.grade),
         custom_attributes=_value(data.custom_attributes),
         meta_data=_value(data.meta_data),
+        issued_at=_value(data.issued_at),
+        locale=_value(data.locale),
+        suppress_notification=_flag(data.suppress_notification, default=False),
+        country_name=_value(data.country_name),
+        state_or_province=_value(data.state_or_province),
         evidence_items=[],
         references=[],
     )
+    if is_set(data.state):
+        credential.state = data.state
     _set_achievement(credential, achievement)
     _apply_recipient(credential, data.recipient)
     _set_license_id(session, scope, credential, _value(data.license_id))
@@ -112,6 +130,7 @@ def issue(
     _check_duplicate(session, credential)
     session.add(credential)
     _flush(session)
+    events.badge(session, credential, events.BADGE_CREATED)
     if credential.approve and not credits.consume(session, scope.organization_id):
         credential.approve = False
         return Issued(credential, unpublished_for_credits=True)
@@ -171,8 +190,22 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
 
 
 def delete(session: Session, scope: Scope, ref: str) -> Credential:
-    credential = get(session, scope, ref)
+    return remove(session, get(session, scope, ref))
+
+
+def remove(session: Session, credential: Credential) -> Credential:
+    """Delete a credential already found: its status bit and badge.deleted event go with it,
+    and no other credential's replacement link points at it any more."""
     credential_status.deleted(session, credential)
+    if credential.replaces_id is not None and (
+        previous := session.get(Credential, credential.replaces_id)
+    ):
+        previous.replaced_by_id = None
+    if credential.replaced_by_id is not None and (
+        following := session.get(Credential, credential.replaced_by_id)
+    ):
+        following.replaces_id = None
+    events.badge(session, credential, events.BADGE_DELETED)
     session.delete(credential)
     session.flush()
     return credential
@@ -212,12 +245,16 @@ def _apply_recipient(credential: Credential, recipient: RecipientData) -> None:
     if is_set(recipient.email) and recipient.email is not None:
         credential.recipient_email = recipient.email.strip()
         credential.recipient_email_normalized = normalize_email(recipient.email)
+        credential.recipient_user_uuid = user_uuid(credential.recipient_email_normalized)
     if is_set(recipient.external_id):
         credential.recipient_external_id = recipient.external_id
     if is_set(recipient.phone_number):
         credential.recipient_phone_number = recipient.phone_number
     if is_set(recipient.meta_data):
         credential.recipient_meta_data = recipient.meta_data
+    for part in ("first_name", "middle_name", "last_name"):
+        if is_set(value := getattr(recipient, part)):
+            setattr(credential, f"recipient_{part}", None if is_blank(value) else value.strip())
 
 
 def _set_license_id(
@@ -250,21 +287,48 @@ _TAKEN_DUPLICATE_KEY = (
 )
 
 
-def _check_duplicate(session: Session, credential: Credential) -> None:
-    """One credential per email and achievement, unless the achievement allows duplicates."""
-    credential.duplicate_key = rules.duplicate_key(
-        credential.recipient_email, credential.achievement.allow_duplicate_credentials
+_TAKEN_DUPLICATE_EARNER_KEY = (
+    select(Credential.id)
+    .where(
+        Credential.achievement_id == bindparam("achievement_id"),
+        Credential.duplicate_earner_key == bindparam("key"),
+        Credential.id != bindparam("own_id"),
     )
-    if credential.duplicate_key is None:
-        return
-    parameters = {
-        "achievement_id": credential.achievement_id,
-        "key": credential.duplicate_key,
-        "own_id": credential.id or 0,
-    }
-    with session.no_autoflush:
-        if session.scalar(_TAKEN_DUPLICATE_KEY, parameters) is not None:
-            raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]})
+    .limit(1)
+)
+
+
+def _check_duplicate(session: Session, credential: Credential) -> None:
+    """One credential per email, and one per issuer's earner id, in an achievement, unless the
+    achievement allows duplicates (Credly's rule: same template and same email, same user or
+    same issuer_earner_id; a user here is their email)."""
+    allowed = credential.achievement.allow_duplicate_credentials
+    credential.duplicate_key = rules.duplicate_key(credential.recipient_email, allowed)
+    credential.duplicate_earner_key = rules.duplicate_earner_key(
+        credential.recipient_external_id, allowed
+    )
+    for query, key, error in (
+        (_TAKEN_DUPLICATE_KEY, credential.duplicate_key, _duplicate_email),
+        (_TAKEN_DUPLICATE_EARNER_KEY, credential.duplicate_earner_key, _duplicate_earner),
+    ):
+        if key is None:
+            continue
+        parameters = {
+            "achievement_id": credential.achievement_id,
+            "key": key,
+            "own_id": credential.id or 0,
+        }
+        with session.no_autoflush:
+            if session.scalar(query, parameters) is not None:
+                raise error()
+
+
+def _duplicate_email() -> Duplicate:
+    return Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]})
+
+
+def _duplicate_earner() -> Duplicate:
+    return Duplicate(fields={"recipient.external_id": [DUPLICATE_EARNER_REASON]})
 
 
 def _flush(session: Session) -> None:
@@ -273,8 +337,10 @@ def _flush(session: Session) -> None:
         session.flush()
     except IntegrityError as error:
         text = str(error.orig)
+        if "duplicate_earner_key" in text:
+            raise _duplicate_earner() from None
         if "duplicate_key" in text:
-            raise Duplicate(fields={"recipient.email": [DUPLICATE_EMAIL_REASON]}) from None
+            raise _duplicate_email() from None
         if "license_id" in text:
             raise Duplicate(fields={"license_id": ["has already been taken"]}) from None
         raise
@@ -313,6 +379,7 @@ def evidence_row(
     row.string_object = item.string_object
     row.supplemental = item.supplemental
     row.position = item.position if item.position is not None else default_position
+    row.detail = item.detail
     return row
 
 

@@ -100,13 +100,13 @@ def _base(design: Design, document: EditorDocument) -> str:
             raise Invalid(fields={"svg": [f"is too large (maximum is {MAX_TEMPLATE_BYTES} bytes)"]})
         return designs.sanitized(svg.encode("utf-8"), "svg")
     if document.base == "image":
-        return _image_template(document.image or "", document.layout)
+        return image_template(document.image or "", document.layout)
     if design.content_svg is not None:
         return design.content_svg
     return designs.builtin_template(design.builtin_key, document.layout)
 
 
-def _image_template(data_uri: str, layout: Layout) -> str:
+def image_template(data_uri: str, layout: Layout) -> str:
     """A page filled with an uploaded PNG or JPEG, which must really be one."""
     match = _IMAGE_URI.match(data_uri.strip())
     if not match:

@@ -4,12 +4,14 @@ public URLs name no tenant. Only published, public credentials are hosted."""
 from dataclasses import dataclass
 from uuid import UUID
 
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound
 from plaudit.openbadges import status_list
 from plaudit.services import organizations
+from plaudit.services.events import BADGE_DELETED
+from plaudit.store.event_tables import Event
 from plaudit.store.signing_tables import StatusEntry
 from plaudit.store.tables import Achievement, Credential, Design, Organization
 
@@ -53,9 +55,30 @@ def assertion(session: Session, credential_uuid: str) -> Hosted:
     )
     if entry is not None and (found is not None or entry.credential_id is None):
         return Hosted(None, entry.reason)
+    if found is not None and found.state == "revoked":  # revoked through Credly
+        return Hosted(None, status_list.REVOKED)
     if found is None:
+        if _deleted(session, wanted):
+            return Hosted(None, status_list.DELETED)
         raise NotFound("badge assertion")
     return Hosted(found)
+
+
+def _deleted(session: Session, credential_uuid: UUID) -> bool:
+    """Whether a badge of that UUID was deleted (its badge.deleted event outlives it), signed
+    or not."""
+    return (
+        session.scalar(
+            select(
+                exists().where(
+                    Event.subject_uuid == credential_uuid,
+                    Event.subject_type == "badge",
+                    Event.event_type == BADGE_DELETED,
+                )
+            )
+        )
+        is True
+    )
 
 
 def achievement(session: Session, achievement_uuid: str) -> tuple[Achievement, Organization]:

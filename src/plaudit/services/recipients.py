@@ -28,8 +28,18 @@ def credentials_of(session: Session, organization_id: int, email: str) -> list[C
 def set_private(
     session: Session, organization_id: int, email: str, encoded_id: str, private: bool
 ) -> Credential:
-    """The recipient hides their credential from everyone else, or shows it again. Another
-    person's credential is a NotFound, as an unknown one is."""
+    """The recipient hides their credential from everyone else, or shows it again."""
+    credential = own_credential(session, organization_id, email, encoded_id)
+    credential.private = private
+    session.flush()
+    return credential
+
+
+def own_credential(
+    session: Session, organization_id: int, email: str, encoded_id: str
+) -> Credential:
+    """One of the recipient's published credentials. Another person's credential is a NotFound,
+    as an unknown one is."""
     credential = session.scalar(
         select(Credential).where(
             Credential.organization_id == organization_id,
@@ -40,6 +50,4 @@ def set_private(
     )
     if credential is None:
         raise NotFound("credential")
-    credential.private = private
-    session.flush()
     return credential

@@ -7,7 +7,7 @@ status list on that same host (the issuer vouches for its own address, and its s
 the list is checked); no redirect is followed; an answer is read for at most two seconds and
 100 KB; and the host's name is resolved here, every address it resolves to is checked, and the
 connection is made to the checked address itself, so that no second look-up (DNS rebinding)
-can send it to a private, loopback or link-local one. Hosts in
+can send it to a private, loopback or link-local one (services/guarded_network.py). Hosts in
 PLAUDIT_VERIFY_FETCH_ALLOW_HOSTS may be on such addresses, and over plain HTTP (tried after
 HTTPS fails): for tests and private deployments. Answers are kept for a few minutes.
 
@@ -15,14 +15,10 @@ httpcore is httpx's own transport: its connection pool takes the network backend
 checking, which httpx's client does not expose.
 """
 
-import ipaddress
 import json
 import re
-import socket
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as ResolveTimeout
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlsplit
@@ -32,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from plaudit.openbadges import json_bounds, multibase
 from plaudit.openbadges.verify import Unresolved
+from plaudit.services.guarded_network import AddressRefused, CheckedBackend
 
 if TYPE_CHECKING:
     from plaudit.settings import Settings
@@ -45,7 +42,6 @@ _HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252})(?::[0-9]{1,5})?$")
 _SEGMENT = re.compile(r"^[A-Za-z0-9._~-]+$")
 # A status list is a handful of values; one fetched is canonicalized in the server process.
 STATUS_LIST_BOUNDS = json_bounds.Bounds(max_nodes=200, max_depth=8)
-_RESOLVER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="did-web-dns")
 
 Keys = dict[str, Ed25519PublicKey]
 
@@ -83,60 +79,6 @@ class FetchPolicy:
         """Whether `host` may be fetched over plain HTTP and on non-public addresses."""
         host = host.lower()
         return host in self.allowed_hosts or f"{host}:{port}" in self.allowed_hosts
-
-
-class AddressRefused(httpcore.ConnectError):
-    """The host resolves to an address verification never connects to."""
-
-
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _addresses(host: str, port: int, timeout: float | None) -> list[str]:
-    """The host's addresses, resolved once; the connection is made to one of these."""
-    lookup = _RESOLVER.submit(socket.getaddrinfo, host, port, type=socket.SOCK_STREAM)
-    try:
-        found = lookup.result(timeout=timeout or TIMEOUT_SECONDS)
-    except ResolveTimeout:
-        raise httpcore.ConnectTimeout(f"resolving {host} took too long") from None
-    except OSError as error:
-        raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
-    return list(dict.fromkeys(str(info[4][0]) for info in found))
-
-
-class _CheckedBackend(httpcore.SyncBackend):
-    """Connects only to addresses the policy allows, checked after resolution."""
-
-    def __init__(self, policy: FetchPolicy) -> None:
-        self.policy = policy
-
-    def connect_tcp(
-        self,
-        host: str,
-        port: int,
-        timeout: float | None = None,
-        local_address: str | None = None,
-        socket_options: Any = None,
-    ) -> httpcore.NetworkStream:
-        addresses = _addresses(host, port, timeout)
-        if not self.policy.allows(host, port):
-            for address in addresses:
-                if not _public(address):
-                    raise AddressRefused(
-                        f"{host} is at {address}, a private, loopback or link-local address"
-                    )
-        failure: Exception = httpcore.ConnectError(f"{host} has no address")
-        for address in addresses:
-            try:
-                # TLS still checks the certificate against `host` (the pool passes it as SNI).
-                return super().connect_tcp(address, port, timeout, local_address, socket_options)
-            except httpcore.ConnectError as error:
-                failure = error
-        raise failure
 
 
 def did_web_urls(did: str, policy: FetchPolicy) -> list[str] | Unresolved:
@@ -192,7 +134,7 @@ class RemoteIssuers:
     def __init__(self, policy: FetchPolicy) -> None:
         self.policy = policy
         self._pool = httpcore.ConnectionPool(
-            network_backend=_CheckedBackend(policy), max_connections=16, retries=0
+            network_backend=CheckedBackend(policy.allows), max_connections=16, retries=0
         )
         self._cache: dict[str, tuple[float, dict[str, Any] | Unresolved]] = {}
         self._lock = threading.Lock()

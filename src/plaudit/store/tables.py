@@ -19,8 +19,17 @@ from sqlalchemy import (
     Uuid,
     event,
     false,
+    func,
+    select,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, Mapper, mapped_column, relationship
+from sqlalchemy.orm import (
+    DeclarativeBase,
+    Mapped,
+    Mapper,
+    column_property,
+    mapped_column,
+    relationship,
+)
 
 if TYPE_CHECKING:
     from plaudit.store.group_tables import Collection, SkillCategory
@@ -188,6 +197,21 @@ class Achievement(Row):
     achievement_type: Mapped[str | None] = mapped_column(String(64))
     # draft, active or archived (Credly's badge template states).
     state: Mapped[str] = mapped_column(String(16), default="active", server_default="active")
+    # Credly's badge template fields (issue 11); lists of what the template shows.
+    skills: Mapped[list[str] | None] = mapped_column(JsonType)
+    activities: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    alignments: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    recommendations: Mapped[list[dict[str, Any]] | None] = mapped_column(JsonType)
+    reporting_tags: Mapped[list[str] | None] = mapped_column(JsonType)
+    template_details: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonType, doc="Credly's descriptive extras: level, time_to_earn, cost, type_category..."
+    )
+    # A credential that names no expiry gets the fixed date, else issued + period, else
+    # `auto_expiry` years (Accredible's setting).
+    expiry_fixed_on: Mapped[date | None] = mapped_column(Date)
+    expiry_period: Mapped[str | None] = mapped_column(
+        String(16), doc="ISO 8601 duration: P2Y, P6M, P90D."
+    )
 
     department: Mapped[Department] = relationship()
     certificate_design: Mapped[Design | None] = relationship(foreign_keys=[certificate_design_id])
@@ -199,6 +223,8 @@ class Achievement(Row):
         back_populates="achievements",
         order_by="Collection.id",
     )
+    if TYPE_CHECKING:  # a column_property set below, once Credential exists
+        badges_count: Mapped[int]
 
 
 class Credential(Row):
@@ -221,6 +247,10 @@ class Credential(Row):
         Index(None, "achievement_id", "issued_on", "id"),
         Index(None, "organization_id", "created_at"),
         Index(None, "organization_id", "approve"),
+        Index(None, "organization_id", "created_at", "id"),
+        Index(None, "organization_id", "state"),
+        Index(None, "organization_id", "recipient_user_uuid"),
+        Index(None, "achievement_id", "duplicate_earner_key", unique=True),
     )
 
     organization_id: Mapped[int] = org_fk()
@@ -253,6 +283,34 @@ class Credential(Row):
     meta_data: Mapped[dict[str, Any] | None] = mapped_column(JsonType)
     allow_supplemental_evidence: Mapped[bool] = mapped_column(Boolean, default=True)
     allow_supplemental_references: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Credly's badge lifecycle (issue 11): pending, accepted, rejected or revoked. A credential
+    # issued through a dialect without acceptance starts accepted.
+    state: Mapped[str] = mapped_column(String(16), default="accepted", server_default="accepted")
+    state_updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # A replacement chain: the credential that took this one's place, and the one it replaced.
+    # No foreign keys (adding one would rebuild this table on SQLite); services/ keep them.
+    replaced_by_id: Mapped[int | None] = mapped_column(IdType, index=True)
+    replaces_id: Mapped[int | None] = mapped_column(IdType)
+    issued_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="The instant given at issue; NULL: midnight UTC of issued_on."
+    )
+    recipient_user_uuid: Mapped[UUID | None] = mapped_column(
+        Uuid, doc="Credly's user id for the recipient: derived from the normalized email."
+    )
+    recipient_first_name: Mapped[str | None] = mapped_column(String(255))
+    recipient_middle_name: Mapped[str | None] = mapped_column(String(255))
+    recipient_last_name: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    suppress_notification: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+    country_name: Mapped[str | None] = mapped_column(String(255))
+    state_or_province: Mapped[str | None] = mapped_column(String(255))
+    duplicate_earner_key: Mapped[str | None] = mapped_column(
+        String(255),
+        doc="recipient_external_id when the achievement refuses duplicates, else NULL.",
+    )
 
     achievement: Mapped[Achievement] = relationship(lazy="joined")
     evidence_items: Mapped[list["EvidenceItem"]] = relationship(
@@ -284,6 +342,9 @@ class EvidenceItem(Row):
     string_object: Mapped[str | None] = mapped_column(Text)
     supplemental: Mapped[bool] = mapped_column(Boolean, default=False)
     position: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonType, doc="Credly's evidence object as given (type, title, values...), when it has one."
+    )
 
 
 class Reference(Row):
@@ -301,9 +362,21 @@ class Reference(Row):
     position: Mapped[int] = mapped_column(Integer, default=0)
 
 
+# How many credentials an achievement has (Credly's `badges_count`): loaded on first use, or
+# with the rows of a list by `undefer` (one statement, counted by the database per row).
+Achievement.badges_count = column_property(
+    select(func.count(Credential.id))
+    .where(Credential.achievement_id == Achievement.id)
+    .correlate_except(Credential)
+    .scalar_subquery(),
+    deferred=True,
+)
+
+
 # Each later area keeps its tables in a module of its own (`store/<area>_tables.py`), imported
 # here so that every table is registered on Base.metadata.
 from plaudit.store import (  # noqa: E402, F401
+    event_tables,
     group_tables,
     jobs_tables,
     org_tables,

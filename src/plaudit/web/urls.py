@@ -57,6 +57,10 @@ def wallet_privacy(base_url: str, encoded_id: str) -> str:
     return f"{base_url}/wallet/credentials/{encoded_id}/privacy"
 
 
+def wallet_acceptance(base_url: str, encoded_id: str) -> str:
+    return f"{base_url}/wallet/credentials/{encoded_id}/acceptance"
+
+
 def sign_out(base_url: str) -> str:
     return f"{base_url}/wallet/sign-out"
 

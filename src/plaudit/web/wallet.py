@@ -1,7 +1,8 @@
 """The recipient's wallet: `GET /wallet` lists the signed-in recipient's credentials in the
 organization that signed them in; from there they open each, download its PDF, make it private
-or public (`POST /wallet/credentials/{encoded_id}/privacy`) and sign out
-(`POST /wallet/sign-out`). Both forms carry a token tied to the session (web/csrf.py).
+or public (`POST /wallet/credentials/{encoded_id}/privacy`), accept or reject a pending badge
+(`POST /wallet/credentials/{encoded_id}/acceptance`, services/badge_lifecycle.py) and sign out
+(`POST /wallet/sign-out`). Every form carries a token tied to the session (web/csrf.py).
 
 `?embed=1` is the framable version an `embed` SSO link lands on, inside the issuer's iframe
 (docs/adr/0006); its forms say `embed=1` so that what they answer can be shown in the frame too.
@@ -15,9 +16,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from plaudit.domain import credential_state
-from plaudit.domain.errors import NotFound, Unauthenticated
+from plaudit.domain.errors import Conflict, NotFound, Unauthenticated
 from plaudit.http.deps import AppSettings, ServerSecret, Work
-from plaudit.services import organizations, public_credentials, recipients
+from plaudit.services import badge_lifecycle, organizations, public_credentials, recipients
 from plaudit.store.tables import Credential
 from plaudit.web import csrf, urls
 from plaudit.web import session as recipient_session
@@ -84,6 +85,11 @@ def _card(credential: Credential, base_url: str, today: date, revoked: bool) -> 
         "pdf": urls.outgoing(base_url, encoded, "pdf"),
         "verifiable": urls.credential_json(base_url, encoded),
         "privacy_url": urls.wallet_privacy(base_url, encoded),
+        # The earner's answer to the badge (Credly's states); a replaced one is history.
+        "badge_state": "replaced" if credential.replaced_by_id is not None else credential.state,
+        "answerable": credential.state == badge_lifecycle.PENDING
+        and credential.replaced_by_id is None,
+        "acceptance_url": urls.wallet_acceptance(base_url, encoded),
     }
 
 
@@ -107,6 +113,39 @@ async def set_privacy(
         session.commit()
 
     await Work(request.app.state.database, readonly=False)(run)
+    query = {"embed": "1"} if embed else {}
+    back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
+    return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+@router.post("/wallet/credentials/{encoded_id}/acceptance")
+async def answer_badge(
+    request: Request, encoded_id: str, settings: AppSettings, secret: ServerSecret
+) -> Response:
+    """The recipient accepts (`answer=accept`) or rejects (`answer=reject`) a pending badge."""
+    form = await request.form()
+    embed = form.get("embed") == "1"
+    who = recipient_session.signed_in(request, secret, settings)
+    if who is None:
+        return _not_signed_in(request, embed)
+    if not csrf.is_valid(request, secret, form.get("csrf_token")):
+        return _stale_form(request, embed)
+    answers = {"accept": badge_lifecycle.accept, "reject": badge_lifecycle.reject}
+    answer = answers.get(str(form.get("answer")))
+    if answer is None:
+        return message_page(request, 400, "Bad request", "This form is not valid.", embed=embed)
+
+    def run(session: Session) -> None:
+        answer(
+            session, recipients.own_credential(session, who.organization_id, who.email, encoded_id)
+        )
+        session.commit()
+
+    try:
+        await Work(request.app.state.database, readonly=False)(run)
+    except Conflict:
+        text = "This credential was already accepted, rejected, revoked or replaced."
+        return message_page(request, 409, "This credential cannot change", text, embed=embed)
     query = {"embed": "1"} if embed else {}
     back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
     return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})

@@ -9,7 +9,8 @@ import re
 import uuid
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Request, Security
+from fastapi.security.http import HTTPBase
 from sqlalchemy.orm import Session
 
 from plaudit.domain.errors import NotFound, Unauthenticated
@@ -36,10 +37,25 @@ def presented_token(authorization: str | None) -> str | None:
     return _TOKEN_END.split(text, maxsplit=1)[0].strip() or None
 
 
-async def request_token(
-    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> str | None:
-    return presented_token(authorization)
+class BasicToken(HTTPBase):
+    """The token of the request's HTTP Basic credentials, in any of the forms above; also
+    declares Credly's `CredlyBasic` security scheme (HTTP Basic) in /openapi.json for every
+    operation that asks for it. A missing token is left to `authorize` (a 401 in Credly's
+    envelope), not refused here."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            scheme="basic",
+            scheme_name="CredlyBasic",
+            description="Credly: the API key as user name, empty password.",
+            auto_error=False,
+        )
+
+    async def __call__(self, request: Request) -> str | None:  # type: ignore[override]
+        return presented_token(request.headers.get("Authorization"))
+
+
+request_token = BasicToken()
 
 
 def authorize(session: Session, token: str | None) -> Scope:
@@ -65,4 +81,4 @@ def authorize_organization(
     return scope, organization
 
 
-Token = Annotated[str | None, Depends(request_token)]
+Token = Annotated[str | None, Security(request_token)]

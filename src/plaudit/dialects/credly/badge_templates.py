@@ -2,33 +2,49 @@
 achievements (Accredible's groups), read and changed through the achievement service.
 
 `?filter=key::value|key::value` narrows the list (`state::active,draft`, `name::part` or
-`name::"exact"`, `query::part`, `public`, `owner_id`, `updated_at_min|max`); a key Plaudit does
-not know, or one it cannot answer yet, is a 422 naming `filter`, never a silently wider list.
-`?sort=name|created_at|updated_at` (`-` first: descending); another key is a 422 naming `sort`."""
+`name::"exact"`, `query::part`, `public`, `owner_id`, `created_at_min|max`,
+`updated_at_min|max`, and comma lists matching any of `skills`, `reporting_tags`,
+`recommendation_ids`, `collection_id`); a key Plaudit does not know is a 422 naming `filter`,
+never a silently wider list. `?sort=name|created_at|updated_at|badges_count` (`-` first:
+descending); another key is a 422 naming `sort`."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.orm import Session
 
 from plaudit.dialects.credly import mapping
 from plaudit.dialects.credly.auth import Token, authorize_organization
+from plaudit.dialects.credly.filters import split_filter, split_list
 from plaudit.dialects.credly.paging import list_metadata, page_request
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.dialects.credly.schemas import BadgeTemplateBody
 from plaudit.domain.achievements import AchievementFields, AchievementSearch
 from plaudit.domain.errors import Conflict, Invalid
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import achievements
+from plaudit.services import achievements, template_image_fetch, template_images
 from plaudit.store.tables import Achievement, Organization
 
 router = CredlyRouter(tags=["Credly: badge templates"])
 Json = dict[str, Any]
 BASE = "/v1/organizations/{organization_id}/badge_templates"
-# Filter keys Credly documents that Plaudit cannot answer yet (no such data on achievements).
-UNANSWERED_KEYS = {"reporting_tags", "recommendation_ids", "skills", "collection_id"}
+# Filter keys whose value is a comma list, by the search field they fill.
+LIST_KEYS = {
+    "skills": "skills",
+    "reporting_tags": "reporting_tags",
+    "recommendation_ids": "recommendation_ids",
+    "collection_id": "collection_ids",
+}
+DATE_KEYS = {
+    "updated_at_min": "updated_from",
+    "updated_at_max": "updated_until",
+    "created_at_min": "created_from",
+    "created_at_max": "created_until",
+}
 KNOWN_KEYS = {
     "query",
     "name",
@@ -39,7 +55,7 @@ KNOWN_KEYS = {
     "updated_at_max",
     "created_at_min",
     "created_at_max",
-} | UNANSWERED_KEYS
+} | set(LIST_KEYS)
 HAS_BADGES = "Badge template has issued badges and cannot be deleted"
 
 
@@ -52,25 +68,11 @@ class TemplateFilter:
 
 def parse_filter(text: str | None, organization: Organization) -> TemplateFilter:
     """`key::value|key::value`; a value may hold `::` or `,` (a list), never `|`."""
-    if text is None or not text.strip():
-        return TemplateFilter(AchievementSearch())
-    pairs: dict[str, str] = {}
-    for part in text.split("|"):
-        if not part.strip():
-            continue
-        key, separator, value = part.partition("::")
-        key = key.strip()
-        if not separator or not key:
-            raise Invalid(fields={"filter": [f"{part.strip()!r} is not key::value"]})
-        if key not in KNOWN_KEYS:
-            raise Invalid(fields={"filter": [f"key {key!r} is not supported"]})
-        if key in UNANSWERED_KEYS or key.startswith("created_at"):
-            raise Invalid(fields={"filter": [f"key {key!r} is not supported by Plaudit yet"]})
-        pairs[key] = value.strip()
+    pairs = split_filter(text, KNOWN_KEYS)
     values: dict[str, Any] = {}
     empty = False
     if "state" in pairs:
-        values["states"] = [state.strip() for state in pairs["state"].split(",") if state.strip()]
+        values["states"] = split_list(pairs["state"])
     if "name" in pairs:
         name = pairs["name"]
         if len(name) >= 2 and name.startswith('"') and name.endswith('"'):
@@ -88,7 +90,10 @@ def parse_filter(text: str | None, organization: Organization) -> TemplateFilter
         empty = empty or pairs["public"].lower() == "false"
     if "owner_id" in pairs:
         empty = empty or pairs["owner_id"].lower() != str(organization.uuid)
-    for key, field in (("updated_at_min", "updated_from"), ("updated_at_max", "updated_until")):
+    for key, field in LIST_KEYS.items():
+        if key in pairs:
+            values[field] = split_list(pairs[key])
+    for key, field in DATE_KEYS.items():
         if key in pairs:
             try:
                 values[field] = date.fromisoformat(pairs[key][:10])
@@ -153,9 +158,18 @@ async def create_badge_template(
     settings: AppSettings,
     response: Response,
 ) -> Json:
+    def check(session: Session) -> None:
+        authorize_organization(session, token, organization_id)
+        body.achievement_fields(new=True)
+
+    image = await _image(body, work, settings, check)
+
     def run(session: Session) -> Json:
         scope, organization = authorize_organization(session, token, organization_id)
         fields = body.achievement_fields(new=True)
+        if image is not None:
+            design = template_images.badge_design(session, scope, image, body.name or "")
+            fields.badge_design_id = design.id
         achievement = achievements.create(session, scope, fields)
         answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
         session.commit()
@@ -174,10 +188,21 @@ async def update_badge_template(
     work: DbWork,
     settings: AppSettings,
 ) -> Json:
+    def check(session: Session) -> None:
+        scope, _ = authorize_organization(session, token, organization_id)
+        achievements.get_by_uuid(session, scope, template_id)
+        body.achievement_fields()
+
+    image = await _image(body, work, settings, check)
+
     def run(session: Session) -> Json:
         scope, organization = authorize_organization(session, token, organization_id)
         found = achievements.get_by_uuid(session, scope, template_id)
-        achievement = achievements.update(session, scope, found.id, body.achievement_fields())
+        fields = body.achievement_fields()
+        if image is not None:
+            name = body.name or found.name
+            fields.badge_design_id = template_images.badge_design(session, scope, image, name).id
+        achievement = achievements.update(session, scope, found.id, fields)
         answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
         session.commit()
         return answer
@@ -201,6 +226,21 @@ async def delete_badge_template(
 
     await work(run)
     return Response(status_code=204)
+
+
+async def _image(
+    body: BadgeTemplateBody, work: DbWork, settings: AppSettings, check: Callable[[Session], None]
+) -> bytes | None:
+    """The bytes of the body's `image`, if it has one, read only once `check` (the caller's
+    authorization and the body's other fields) has passed; a URL is fetched outside any
+    transaction."""
+    if not body.image:
+        return None
+    await work(check)
+    if not template_images.is_url(body.image):
+        return await run_in_threadpool(template_images.decode, body.image)
+    allowed = template_image_fetch.allowed_hosts(settings.template_image_fetch_allow_hosts)
+    return await run_in_threadpool(template_image_fetch.fetch, body.image, allowed)
 
 
 def _state_route(state: str) -> Any:

@@ -20,6 +20,7 @@ from plaudit.domain.errors import (
     Invalid,
     NotFound,
     RateLimited,
+    Replaced,
     Unauthenticated,
 )
 from plaudit.domain.limits import contains_nul
@@ -68,6 +69,8 @@ def error_response(error: DomainError) -> Response:
     if isinstance(error, Invalid):
         fields = {FIELD_NAMES.get(name, name): reasons for name, reasons in error.fields.items()}
         return validation_failed(fields or {"base": [str(error) or "is invalid"]})
+    if isinstance(error, Replaced):
+        return replaced_response(error)
     if isinstance(error, Conflict):
         return validation_failed({"base": [error.message]}, full=True)
     if isinstance(error, Forbidden):
@@ -75,7 +78,19 @@ def error_response(error: DomainError) -> Response:
     return validation_failed({"base": [str(error)]}, full=True)
 
 
-def validation_failed(fields: dict[str, list[str]], *, full: bool = False) -> Response:
+def replaced_response(error: Replaced) -> Response:
+    """The seed's 422s for a replaced badge: revoke and replace name the current badge in
+    `metadata`; delete answers its message alone, with `"metadata": null`."""
+    if error.current is None:
+        return envelope(error.message, status=422)
+    return validation_failed(
+        {"base": [error.message]}, full=True, metadata={"current_badge_id": str(error.current)}
+    )
+
+
+def validation_failed(
+    fields: dict[str, list[str]], *, full: bool = False, metadata: dict[str, Any] | None = None
+) -> Response:
     """A 422 as Rails renders it: `Validation failed: Webhook url is invalid`. `full` says the
     messages are sentences already (the `base` errors of the seed)."""
     errors = [
@@ -87,7 +102,9 @@ def validation_failed(fields: dict[str, list[str]], *, full: bool = False) -> Re
         for name, reasons in fields.items()
         for reason in reasons
     ]
-    return envelope(f"Validation failed: {', '.join(sentences)}", status=422, errors=errors)
+    return envelope(
+        f"Validation failed: {', '.join(sentences)}", status=422, errors=errors, metadata=metadata
+    )
 
 
 def label(attribute: str) -> str:

@@ -13,15 +13,18 @@ class CredlyRouter(APIRouter):
     """An APIRouter whose every route is mounted twice: as declared, and with a trailing slash.
     No redirect: clients that POST or PUT would not follow one.
 
-    Credly routes stay out of /openapi.json for now: that document is Accredible's (its tests
-    hold every `/v1/` operation to Accredible's security schemes); publishing Credly's routes
-    there needs those checks to tell the dialects apart first."""
+    /openapi.json lists each operation once, as declared (not its trailing-slash twin), tagged
+    `Credly...` (the router's own tags, else `Credly`); operations that take the token carry the
+    `CredlyBasic` scheme (auth.BasicToken), which tells them apart from Accredible's."""
 
     def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("tags", ["Credly"])
         super().__init__(route_class=CredlyRoute, **kwargs)
 
     def add_api_route(self, path: str, endpoint: Callable[..., Any], **kwargs: Any) -> None:
-        kwargs["include_in_schema"] = False
-        super().add_api_route(path, endpoint, **kwargs)
-        if not path.endswith("/"):
-            super().add_api_route(path + "/", endpoint, **kwargs)
+        # One route per method, so that each operation has its own operation id.
+        for method in kwargs.pop("methods", None) or ["GET"]:
+            super().add_api_route(path, endpoint, methods=[method], **kwargs)
+            if not path.endswith("/"):
+                twin = {**kwargs, "include_in_schema": False}
+                super().add_api_route(path + "/", endpoint, methods=[method], **twin)
