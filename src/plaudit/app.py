@@ -9,6 +9,7 @@ from plaudit import __version__
 from plaudit.dialects.accredible.openapi import describe_answers
 from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.dialects.credly.router import router as credly_router
+from plaudit.dialects.openedx.router import router as openedx_router
 from plaudit.http.docs import mount_docs
 from plaudit.http.health import router as health_router
 from plaudit.http.method_not_allowed import install_method_not_allowed
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.include_router(health_router)
     app.include_router(accredible_router)
     app.include_router(credly_router)
+    app.include_router(openedx_router)
     app.include_router(ob2_hosted_router)
     app.include_router(ob2_credly_aliases_router)
     app.include_router(web_router)

@@ -528,3 +528,9 @@ def db_upgrade() -> None:
     """Apply every pending migration."""
     _database().dispose()
     typer.echo("Database is up to date.")
+
+
+# The Open edX commands live with their dialect; registered last, as they use the helpers above.
+from plaudit.dialects.openedx.cli import openedx_app  # noqa: E402
+
+app.add_typer(openedx_app, name="openedx")

@@ -104,6 +104,19 @@ def test_replace_takes_the_old_badges_place_and_carries_only_the_recipient(org: 
     }
 
 
+def test_the_old_badges_public_page_redirects_to_the_current_one(org: Org) -> None:
+    first = org.issue()
+    second = org.replaced(first["id"])
+    third = org.replaced(second["id"])
+    for old in (first, second):
+        row = org.row(old["id"])
+        assert row is not None
+        moved = org.http.get(f"/c/{row.encoded_id}", follow_redirects=False)
+        assert moved.status_code == 302
+        assert moved.headers["location"] == third["badge_url"]
+    assert org.http.get(third["badge_url"]).status_code == 200
+
+
 def test_replace_takes_given_names_and_fields(org: Org) -> None:
     old = org.issue()
     new = org.replaced(

@@ -2,9 +2,11 @@
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import uvicorn
+from fastapi import FastAPI
 
 from plaudit.app import create_app
 from plaudit.settings import Settings
@@ -23,10 +25,15 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def start_live_server(settings: Settings, database: Database) -> LiveServer:
+def start_live_server(
+    settings: Settings, database: Database, extend: Callable[[FastAPI], None] | None = None
+) -> LiveServer:
+    """`extend` adds to the app before it serves (probe routes of a test module)."""
     port = free_port()
     settings = settings.model_copy(update={"base_url": f"http://127.0.0.1:{port}", "port": port})
     app = create_app(settings, database)
+    if extend is not None:
+        extend(app)
     # As `plaudit serve`: the app reads X-Forwarded-For itself, from trusted proxies only.
     config = uvicorn.Config(
         app,

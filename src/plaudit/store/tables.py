@@ -379,6 +379,7 @@ from plaudit.store import (  # noqa: E402, F401
     event_tables,
     group_tables,
     jobs_tables,
+    openedx_tables,
     org_tables,
     render_tables,
     reporting_tables,

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain import credential_state
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import Work
-from plaudit.services import public_credentials
+from plaudit.services import badge_lifecycle, public_credentials
 from plaudit.services.public_credentials import PublicCredential
 from plaudit.store.tables import Credential
 from plaudit.web import session as recipient_session
@@ -25,6 +25,8 @@ class Visit:
 
     shown: PublicCredential
     by_recipient: bool
+    # The encoded id of the credential that replaced this one (the end of its chain), if any.
+    replaced_by: str | None = None
 
     @property
     def credential(self) -> Credential:
@@ -36,11 +38,14 @@ async def visit(request: Request, encoded_id: str) -> Visit:
     state = request.app.state
     who = recipient_session.signed_in(request, state.server_secret, state.settings)
 
-    def run(session: Session) -> PublicCredential:
-        return public_credentials.find(session, encoded_id)
+    def run(session: Session) -> tuple[PublicCredential, str | None]:
+        shown = public_credentials.find(session, encoded_id)
+        if shown.credential.replaced_by_id is None:
+            return shown, None
+        return shown, badge_lifecycle.current_of(session, shown.credential).encoded_id
 
-    shown = await Work(state.database, readonly=True)(run)
-    return Visit(shown, is_recipient(who, shown.credential))
+    shown, replaced_by = await Work(state.database, readonly=True)(run)
+    return Visit(shown, is_recipient(who, shown.credential), replaced_by)
 
 
 def is_recipient(who: recipient_session.RecipientSession | None, credential: Credential) -> bool:

@@ -1,11 +1,12 @@
 """`GET /c/{encoded_id}`: a credential's public page, the address every credential's `url`
 gives. Anyone may see a public credential; a private one only its signed-in recipient (403
-for anyone else, as a page or, for API clients, Accredible's JSON). Each view is recorded."""
+for anyone else, as a page or, for API clients, Accredible's JSON). Each view is recorded. A
+replaced credential's page redirects to its replacement's."""
 
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from plaudit.domain import analytics
 from plaudit.http.deps import AppSettings
@@ -14,6 +15,7 @@ from plaudit.web import (
     credential_view,
     live_verification,
     page_events,
+    urls,
     verifiable,
 )
 from plaudit.web.pages import WebRoute, page
@@ -29,6 +31,10 @@ async def credential_page(request: Request, encoded_id: str, settings: AppSettin
     if (signed := await verifiable.negotiated(request, encoded_id)) is not None:
         return signed
     visit = await credential_access.visit(request, encoded_id)
+    if visit.replaced_by is not None and visit.replaced_by != encoded_id:
+        # Credly: "attempts to access the old badge return a redirect to the new badge".
+        target = urls.credential_page(settings.public_base_url, visit.replaced_by)
+        return RedirectResponse(target, status_code=302)
     if (refused := credential_access.refusal(request, visit)) is not None:
         return refused
     if request.method == "GET":

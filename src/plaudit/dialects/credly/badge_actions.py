@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from plaudit.dialects.credly.auth import Token, authorize_organization
 from plaudit.dialects.credly.badge_evidence import evidence_data
 from plaudit.dialects.credly.badge_mapping import badge_out, badge_url
-from plaudit.dialects.credly.badge_schemas import CANT_BE_BLANK, parse_moment
+from plaudit.dialects.credly.badge_schemas import parse_expires, parse_moment, require
 from plaudit.dialects.credly.badges import by_uuid, credly_invalid, template_of
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.domain.errors import Invalid
@@ -66,27 +66,14 @@ class BadgeReplace(BaseModel):
         )
 
     def check_required(self) -> None:
-        missing = {
-            name: [CANT_BE_BLANK]
-            for name in ("badge_template_id", "issued_at")
-            if not (getattr(self, name) or "").strip()
-        }
-        if missing:
-            raise Invalid(fields=missing)
+        require(self, ("badge_template_id", "issued_at"))
 
     def expires(self) -> Maybe[Any]:
         """Omitted: UNSET; null or blank: None (the template's default); false: never; else
         the day it names."""
-        value = self.expires_at
         if "expires_at" not in self.model_fields_set:
             return UNSET
-        if value is None or (isinstance(value, str) and not value.strip()):
-            return None
-        if value is False or (isinstance(value, str) and value.strip().lower() == "false"):
-            return False
-        if value is True:
-            raise Invalid(fields={"expires_at": ["is invalid"]})
-        return parse_moment(str(value), "expires_at")[1]
+        return parse_expires(self.expires_at)
 
 
 class BadgeRevoke(BaseModel):
