@@ -1,13 +1,12 @@
 """Accredible's error bodies (seed 000): every failure of an Accredible route is rendered here."""
 
 import logging
-from collections.abc import Callable, Coroutine, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.accredible.auth import presented_key
@@ -21,9 +20,8 @@ from plaudit.domain.errors import (
     RateLimited,
     Unauthenticated,
 )
-from plaudit.domain.limits import contains_nul
-from plaudit.http.rate_limit import limits_of
-from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.http.dialect_route import DialectRoute
+from plaudit.http.unavailable import message, retry_after
 from plaudit.http.validation import key_works, problem_fields
 from plaudit.openbadges.keys import KeyUnavailable
 from plaudit.store.outage import DatabaseUnavailable
@@ -116,8 +114,10 @@ def validation_fields(problems: Sequence[Any]) -> dict[str, list[str]]:
     return problem_fields(problems, _WRAPPERS, whole="body")
 
 
-class AccredibleRoute(APIRoute):
+class AccredibleRoute(DialectRoute):
     """Renders every error raised while serving an Accredible route in Accredible's format."""
+
+    dialect = "accredible"
 
     def method_not_allowed(self, allow: str) -> Response:
         """The 405 of a method the path lacks (plaudit.http.method_not_allowed asks)."""
@@ -125,48 +125,33 @@ class AccredibleRoute(APIRoute):
             {"errors": "Method Not Allowed"}, status_code=405, headers={"Allow": allow}
         )
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def nul_response(self) -> Response:
+        return JSONResponse({"errors": "Request contains a NUL character"}, 400)
 
-        async def route(request: Request) -> Response:
-            response = await respond(request)
-            if response.status_code == 401:
-                await limits_of(request).record_failed_auth(request)
-            return response
+    async def invalid_request(self, request: Request, error: RequestValidationError) -> Response:
+        if not await key_works(request, presented_key(request.headers.get("authorization"))):
+            return error_response(Unauthenticated())
+        return validation_response(error)
 
-        async def respond(request: Request) -> Response:
-            if contains_nul([*request.path_params.values(), *request.query_params.values()]):
-                return JSONResponse({"errors": "Request contains a NUL character"}, 400)
-            try:
-                await limits_of(request).admit(request)
-                return await handler(request)
-            except RequestValidationError as error:
-                # Only a caller with a working key learns what is wrong with its request.
-                if not await key_works(
-                    request, presented_key(request.headers.get("authorization"))
-                ):
-                    return error_response(Unauthenticated())
-                return validation_response(error)
-            except DomainError as error:
-                return error_response(error)
-            except HTTPException as error:
-                # The framework's own refusals: a body it could not read (400), one too large.
-                detail = INVALID_JSON if error.status_code == 400 else error.detail
-                return JSONResponse(
-                    {"errors": detail}, status_code=error.status_code, headers=error.headers
-                )
-            except KeyUnavailable as error:
-                # The operator's to fix (start-up reported it too); the client may retry then.
-                fields = {"request_id": request.state.request_id, "reason": str(error)}
-                logger.error("accredible.signing_key_unavailable", extra={"fields": fields})
-                return JSONResponse({"errors": SIGNING_KEY_UNAVAILABLE}, status_code=503)
-            except Exception as error:
-                if (outage := outage_of(request, error)) is not None:
-                    return unavailable_response(outage)
-                logger.exception(
-                    "accredible.unhandled_error",
-                    extra={"fields": {"request_id": request.state.request_id}},
-                )
-                return JSONResponse({"errors": "Internal server error"}, status_code=500)
+    def domain_error(self, error: DomainError) -> Response:
+        return error_response(error)
 
-        return route
+    def framework_error(self, error: HTTPException) -> Response:
+        detail = INVALID_JSON if error.status_code == 400 else error.detail
+        return JSONResponse(
+            {"errors": detail}, status_code=error.status_code, headers=error.headers
+        )
+
+    def known_error(self, request: Request, error: Exception) -> Response | None:
+        if not isinstance(error, KeyUnavailable):
+            return None
+        # The operator's to fix (start-up reported it too); the client may retry then.
+        fields = {"request_id": request.state.request_id, "reason": str(error)}
+        logger.error("accredible.signing_key_unavailable", extra={"fields": fields})
+        return JSONResponse({"errors": SIGNING_KEY_UNAVAILABLE}, status_code=503)
+
+    def unavailable(self, outage: DatabaseUnavailable) -> Response:
+        return unavailable_response(outage)
+
+    def internal_error(self) -> Response:
+        return JSONResponse({"errors": "Internal server error"}, status_code=500)

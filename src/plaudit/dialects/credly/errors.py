@@ -2,14 +2,11 @@
 "attribute_label", "messages"}]}, "metadata": ...}`; clients read `data.message`. Every failure
 of a Credly route is rendered here."""
 
-import logging
-from collections.abc import Callable, Coroutine
 from typing import Any
 
 from fastapi import Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.credly.auth import presented_token
@@ -23,13 +20,10 @@ from plaudit.domain.errors import (
     Replaced,
     Unauthenticated,
 )
-from plaudit.domain.limits import contains_nul
-from plaudit.http.rate_limit import limits_of
-from plaudit.http.unavailable import message, outage_of, retry_after
+from plaudit.http.dialect_route import DialectRoute
+from plaudit.http.unavailable import message, retry_after
 from plaudit.http.validation import key_works, problem_fields
 from plaudit.store.outage import DatabaseUnavailable
-
-logger = logging.getLogger("plaudit.credly")
 
 # Inferred: Credly documents the 401 but not its body; clients read `data.message` only.
 UNAUTHORIZED = "You must provide a valid authorization token."
@@ -121,51 +115,35 @@ def validation_response(error: RequestValidationError) -> Response:
     return validation_failed(problem_fields(problems))
 
 
-class CredlyRoute(APIRoute):
+class CredlyRoute(DialectRoute):
     """Renders every error raised while serving a Credly route in Credly's envelope."""
+
+    dialect = "credly"
 
     def method_not_allowed(self, allow: str) -> Response:
         """The 405 of a method the path lacks (plaudit.http.method_not_allowed asks)."""
         return envelope("Method Not Allowed", status=405, headers={"Allow": allow})
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def nul_response(self) -> Response:
+        return envelope("Request contains a NUL character", status=400)
 
-        async def route(request: Request) -> Response:
-            response = await respond(request)
-            if response.status_code == 401:
-                await limits_of(request).record_failed_auth(request)
-            return response
+    async def invalid_request(self, request: Request, error: RequestValidationError) -> Response:
+        if not await key_works(request, presented_token(request.headers.get("authorization"))):
+            return error_response(Unauthenticated())
+        return validation_response(error)
 
-        async def respond(request: Request) -> Response:
-            if contains_nul([*request.path_params.values(), *request.query_params.values()]):
-                return envelope("Request contains a NUL character", status=400)
-            try:
-                await limits_of(request).admit(request)
-                return await handler(request)
-            except RequestValidationError as error:
-                # Only a caller with a working token learns what is wrong with its request.
-                if not await key_works(
-                    request, presented_token(request.headers.get("authorization"))
-                ):
-                    return error_response(Unauthenticated())
-                return validation_response(error)
-            except DomainError as error:
-                return error_response(error)
-            except HTTPException as error:
-                # The framework's own refusals: a body it could not read (400), one too large.
-                detail = INVALID_JSON if error.status_code == 400 else str(error.detail)
-                return envelope(detail, status=error.status_code, headers=error.headers)
-            except Exception as error:
-                if (outage := outage_of(request, error)) is not None:
-                    return unavailable_response(outage)
-                logger.exception(
-                    "credly.unhandled_error",
-                    extra={"fields": {"request_id": request.state.request_id}},
-                )
-                return envelope("Internal server error", status=500)
+    def domain_error(self, error: DomainError) -> Response:
+        return error_response(error)
 
-        return route
+    def framework_error(self, error: HTTPException) -> Response:
+        detail = INVALID_JSON if error.status_code == 400 else str(error.detail)
+        return envelope(detail, status=error.status_code, headers=error.headers)
+
+    def unavailable(self, outage: DatabaseUnavailable) -> Response:
+        return unavailable_response(outage)
+
+    def internal_error(self) -> Response:
+        return envelope("Internal server error", status=500)
 
 
 def unavailable_response(outage: DatabaseUnavailable) -> Response:

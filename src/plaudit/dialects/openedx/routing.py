@@ -3,13 +3,11 @@ slash; edx-platform's older releases leave it off), and every error in DRF's bod
 (errors.py). `mount` puts a router under several prefixes: `/api/v1/credentials/` answers as
 `/api/v2/credentials/` (issue 12, item 6)."""
 
-import logging
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.exceptions import RequestValidationError
-from fastapi.routing import APIRoute
 from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
@@ -22,19 +20,18 @@ from plaudit.dialects.openedx.errors import (
     validation_response,
 )
 from plaudit.domain.errors import DomainError, Unauthenticated
-from plaudit.domain.limits import contains_nul
+from plaudit.http.dialect_route import DialectRoute
 from plaudit.http.method_not_allowed import allowed_methods
-from plaudit.http.rate_limit import limits_of
-from plaudit.http.unavailable import outage_of
-
-logger = logging.getLogger("plaudit.openedx")
+from plaudit.store.outage import DatabaseUnavailable
 
 # The prefixes the credentials API answers under: v2, and the seed's older v1 example.
 CREDENTIALS_PREFIXES = ("/api/v2", "/api/v1")
 
 
-class OpenedxRoute(APIRoute):
+class OpenedxRoute(DialectRoute):
     """Renders every error raised while serving an Open edX route in DRF's bodies."""
+
+    dialect = "openedx"
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         """A method the path lacks: DRF's 405, which names it (Starlette would raise a 405
@@ -51,46 +48,30 @@ class OpenedxRoute(APIRoute):
             return
         await super().handle(scope, receive, send)
 
-    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
-        handler = super().get_route_handler()
+    def nul_response(self) -> Response:
+        return detail("Null characters are not allowed.", status=400)
 
-        async def route(request: Request) -> Response:
-            response = await respond(request)
-            if response.status_code == 401:
-                await limits_of(request).record_failed_auth(request)
-            return response
+    async def invalid_request(self, request: Request, error: RequestValidationError) -> Response:
+        # DRF authenticates before it parses the body.
+        try:
+            await auth.request_caller(request)
+        except Unauthenticated as refusal:
+            return error_response(refusal)
+        return validation_response(error)
 
-        async def respond(request: Request) -> Response:
-            if contains_nul([*request.path_params.values(), *request.query_params.values()]):
-                return detail("Null characters are not allowed.", status=400)
-            try:
-                await limits_of(request).admit(request)
-                return await handler(request)
-            except RequestValidationError as error:
-                # Only an authenticated caller learns what is wrong with its request (DRF
-                # authenticates before it parses the body).
-                try:
-                    await auth.request_caller(request)
-                except Unauthenticated as refusal:
-                    return error_response(refusal)
-                return validation_response(error)
-            except DomainError as error:
-                return error_response(error)
-            except HTTPException as error:
-                # The framework's own refusals: a body it could not read (400), one too large.
-                if error.status_code == 401:
-                    return unauthenticated()
-                return detail(str(error.detail), status=error.status_code, headers=error.headers)
-            except Exception as error:
-                if (outage := outage_of(request, error)) is not None:
-                    return unavailable_response(outage)
-                logger.exception(
-                    "openedx.unhandled_error",
-                    extra={"fields": {"request_id": request.state.request_id}},
-                )
-                return detail("A server error occurred.", status=500)
+    def domain_error(self, error: DomainError) -> Response:
+        return error_response(error)
 
-        return route
+    def framework_error(self, error: HTTPException) -> Response:
+        if error.status_code == 401:
+            return unauthenticated()
+        return detail(str(error.detail), status=error.status_code, headers=error.headers)
+
+    def unavailable(self, outage: DatabaseUnavailable) -> Response:
+        return unavailable_response(outage)
+
+    def internal_error(self) -> Response:
+        return detail("A server error occurred.", status=500)
 
 
 class OpenedxRouter(APIRouter):
