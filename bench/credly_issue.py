@@ -19,10 +19,8 @@ any request failed (an answer other than 201, or a transport error).
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -31,18 +29,14 @@ from issue_credentials import (
     REQUEST_TIMEOUT_SECONDS,
     WARMUP_REQUESTS,
     Results,
-    create_api_key,
     create_group,
     database_label,
-    free_port,
+    fresh_instance,
     log,
     percentiles_ms,
-    report_error,
     run,
-    server_environment,
-    start_server,
-    stop_server,
-    wait_until_healthy,
+    send_all,
+    serving,
 )
 
 BENCHMARK = "credly_issue_badge"
@@ -94,28 +88,8 @@ async def organization_and_template(
     return organization, template
 
 
-async def issue_many(
-    client: httpx.AsyncClient, path: str, template_id: str, prefix: str, count: int, workers: int
-) -> Results:
-    results = Results()
-    indices: Iterator[int] = iter(range(count))
-
-    async def worker() -> None:
-        for index in indices:
-            started = time.perf_counter()
-            try:
-                response = await client.post(path, json=badge_body(template_id, prefix, index))
-            except httpx.HTTPError as error:
-                report_error(results, f"{type(error).__name__}: {error}")
-                continue
-            if response.status_code != 201:
-                report_error(results, f"HTTP {response.status_code}: {response.text[:500]}")
-                continue
-            results.latencies.append(time.perf_counter() - started)
-            results.credentials += 1
-
-    await asyncio.gather(*(worker() for _ in range(workers)))
-    return results
+def badges(path: str, template_id: str, prefix: str, count: int) -> Iterator[tuple[str, Any]]:
+    return ((path, badge_body(template_id, prefix, index)) for index in range(count))
 
 
 async def run_load(
@@ -132,28 +106,24 @@ async def run_load(
         organization, template = await organization_and_template(client, credly)
         path = f"/v1/organizations/{organization}/badges"
         log(f"template {template}; warming up with {WARMUP_REQUESTS} requests")
-        warmup = await issue_many(
-            credly, path, template, "warmup", WARMUP_REQUESTS, args.concurrency
+        warmup = await send_all(
+            credly, badges(path, template, "warmup", WARMUP_REQUESTS), args.concurrency, 201
         )
         log(f"issuing {args.count} badges from {args.concurrency} concurrent clients")
         started = time.perf_counter()
-        measured = await issue_many(credly, path, template, "earner", args.count, args.concurrency)
+        measured = await send_all(
+            credly, badges(path, template, "earner", args.count), args.concurrency, 201
+        )
         seconds = time.perf_counter() - started
     return measured, seconds, warmup.errors
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
-        api_key = create_api_key(env)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, args.workers)
-        try:
-            wait_until_healthy(base_url, server)
-            measured, seconds, warmup_errors = asyncio.run(run_load(base_url, api_key, args))
-        finally:
-            stop_server(server)
+    with (
+        fresh_instance(args.database_url) as instance,
+        serving(instance.env, args.workers) as base_url,
+    ):
+        measured, seconds, warmup_errors = asyncio.run(run_load(base_url, instance.api_key, args))
     p50, p99 = percentiles_ms(measured.latencies)
     return {
         "benchmark": BENCHMARK,

@@ -20,40 +20,26 @@ not see every badge exactly once.
 import argparse
 import random
 import sys
-import tempfile
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, select
 
-from issue_credentials import (
-    create_api_key,
-    database_label,
-    free_port,
-    log,
-    percentiles_ms,
-    run,
-    server_environment,
-    start_server,
-    stop_server,
-    wait_until_healthy,
-)
+from issue_credentials import database_label, fresh_instance, log, percentiles_ms, run, serving
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.recipients import user_uuid
 from plaudit.domain.scope import Scope
 from plaudit.services import achievements, organizations
 from plaudit.services.credentials import new_encoded_id
-from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.tables import Credential
+from search_credentials import prepared, timed_json, write_credentials
 
 BENCHMARK = "credly_high_volume_badge_search"
 FORMATS = ("minimal", "default")
-INSERT_BATCH = 5000
 STATES = ("accepted", "accepted", "pending", "rejected", "revoked")
 FIRST_CREATED = datetime(2023, 1, 1, tzinfo=UTC)
 REQUEST_TIMEOUT_SECONDS = 120.0
@@ -95,52 +81,41 @@ def fill(database: Database, count: int, template_count: int) -> str:
             template_ids.append(template.id)
         organization_id, organization_uuid = organization.id, str(organization.uuid)
     rows = random.Random(11)
-    started = time.perf_counter()
-    for first in range(0, count, INSERT_BATCH):
-        batch = []
-        for index in range(first, min(first + INSERT_BATCH, count)):
-            # Runs of five badges share a created_at: the cursor must break ties by id.
-            created_at = FIRST_CREATED + timedelta(seconds=60 * (index // 5))
-            email = f"earner-{index}@example.com"
-            batch.append(
-                {
-                    "uuid": uuid.uuid4(),
-                    "created_at": created_at,
-                    "updated_at": created_at,
-                    "organization_id": organization_id,
-                    "department_id": department_id,
-                    "achievement_id": template_ids[index % template_count],
-                    "encoded_id": new_encoded_id(),
-                    "recipient_name": f"Earner Number {index}",
-                    "recipient_first_name": "Earner",
-                    "recipient_last_name": f"Number {index}",
-                    "recipient_email": email,
-                    "recipient_email_normalized": email,
-                    "recipient_user_uuid": user_uuid(email),
-                    "recipient_external_id": f"E-{index}",
-                    "name": "Benchmark badge",
-                    "description": "Written by bench/credly_search.py.",
-                    "issued_on": created_at.date(),
-                    "issued_at": created_at,
-                    "expired_on": created_at.date() + timedelta(days=730) if index % 3 else None,
-                    "state": rows.choice(STATES),
-                    "state_updated_at": created_at,
-                    "complete": True,
-                    "approve": True,
-                    "private": False,
-                    "allow_supplemental_evidence": True,
-                    "allow_supplemental_references": True,
-                }
-            )
-        with database.transaction() as session:
-            session.execute(insert(Credential.__table__), batch)
-    log(f"{count} badges written in {time.perf_counter() - started:.1f} s")
-    if not database.is_sqlite:
-        # What autovacuum does shortly after a load this size; SQLite runs as deployed.
-        with database.engine.connect() as connection:
-            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-                text("VACUUM ANALYZE credentials")
-            )
+
+    def row(index: int) -> dict[str, Any]:
+        # Runs of five badges share a created_at: the cursor must break ties by id.
+        created_at = FIRST_CREATED + timedelta(seconds=60 * (index // 5))
+        email = f"earner-{index}@example.com"
+        return {
+            "uuid": uuid.uuid4(),
+            "created_at": created_at,
+            "updated_at": created_at,
+            "organization_id": organization_id,
+            "department_id": department_id,
+            "achievement_id": template_ids[index % template_count],
+            "encoded_id": new_encoded_id(),
+            "recipient_name": f"Earner Number {index}",
+            "recipient_first_name": "Earner",
+            "recipient_last_name": f"Number {index}",
+            "recipient_email": email,
+            "recipient_email_normalized": email,
+            "recipient_user_uuid": user_uuid(email),
+            "recipient_external_id": f"E-{index}",
+            "name": "Benchmark badge",
+            "description": "Written by bench/credly_search.py.",
+            "issued_on": created_at.date(),
+            "issued_at": created_at,
+            "expired_on": created_at.date() + timedelta(days=730) if index % 3 else None,
+            "state": rows.choice(STATES),
+            "state_updated_at": created_at,
+            "complete": True,
+            "approve": True,
+            "private": False,
+            "allow_supplemental_evidence": True,
+            "allow_supplemental_references": True,
+        }
+
+    write_credentials(database, count, row, "badges")
     return organization_uuid
 
 
@@ -154,12 +129,8 @@ def walk(client: httpx.Client, organization_uuid: str, badge_format: str) -> dic
     latencies = []
     started = time.perf_counter()
     while url is not None:
-        page_started = time.perf_counter()
-        response = client.get(url)
-        latencies.append(time.perf_counter() - page_started)
-        if response.status_code != 200:
-            raise RuntimeError(f"HTTP {response.status_code}: {response.text[:500]}")
-        body = response.json()
+        body, elapsed = timed_json(client, "GET", url)
+        latencies.append(elapsed)
         seen.extend(row["id"] for row in body["data"])
         url = body["metadata"]["next_page_url"]
     seconds = time.perf_counter() - started
@@ -179,29 +150,20 @@ def walk(client: httpx.Client, organization_uuid: str, badge_format: str) -> dic
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
-        api_key = create_api_key(env)  # also applies the migrations
-        settings = Settings(data_dir=Path(data_dir), database_url=args.database_url)
-        database = Database(settings.resolved_database_url)
-        try:
-            organization_uuid = fill(database, args.count, args.templates)
-        finally:
-            database.dispose()
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, workers=1)
-        walks = {}
-        try:
-            wait_until_healthy(base_url, server)
-            with httpx.Client(
-                base_url=base_url, auth=(api_key, ""), timeout=REQUEST_TIMEOUT_SECONDS
-            ) as client:
-                for badge_format in FORMATS:
-                    log(f"walking all {args.count} badges, format {badge_format}")
-                    walks[badge_format] = walk(client, organization_uuid, badge_format)
-        finally:
-            stop_server(server)
+    walks = {}
+    with fresh_instance(args.database_url) as instance:
+        organization_uuid = prepared(
+            instance, lambda database: fill(database, args.count, args.templates)
+        )
+        with (
+            serving(instance.env, workers=1) as base_url,
+            httpx.Client(
+                base_url=base_url, auth=(instance.api_key, ""), timeout=REQUEST_TIMEOUT_SECONDS
+            ) as client,
+        ):
+            for badge_format in FORMATS:
+                log(f"walking all {args.count} badges, format {badge_format}")
+                walks[badge_format] = walk(client, organization_uuid, badge_format)
     complete = all(
         found["rows"] == found["distinct_rows"] == args.count for found in walks.values()
     )

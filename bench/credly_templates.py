@@ -17,32 +17,16 @@ any request failed or a page's counts do not add up.
 """
 
 import argparse
-import base64
 import sys
-import tempfile
-import time
-from pathlib import Path
 from typing import Any
 
 import httpx
 from sqlalchemy import select, update
 
-from issue_credentials import (
-    create_api_key,
-    database_label,
-    free_port,
-    log,
-    percentiles_ms,
-    run,
-    server_environment,
-    start_server,
-    stop_server,
-    wait_until_healthy,
-)
-from plaudit.settings import Settings
+from issue_credentials import database_label, fresh_instance, log, percentiles_ms, run, serving
 from plaudit.store.db import Database
 from plaudit.store.tables import Achievement, Organization
-from search_credentials import fill
+from search_credentials import fill, prepared, timed_json
 
 BENCHMARK = "credly_badge_templates_list"
 WARMUP_REQUESTS = 5
@@ -75,58 +59,34 @@ def prepare(database: Database, count: int, templates: int) -> str:
         return str(session.scalar(select(Organization.uuid)))
 
 
-def timed(client: httpx.Client, path: str, params: dict[str, str]) -> tuple[Any, float]:
-    started = time.perf_counter()
-    response = client.get(path, params=params)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:500]}")
-    return response.json(), elapsed
-
-
 def measure(client: httpx.Client, path: str, params: dict[str, str], samples: int) -> Any:
     for _ in range(WARMUP_REQUESTS):
-        timed(client, path, params)
+        timed_json(client, "GET", path, params=params)
     latencies, body = [], None
     for _ in range(samples):
-        body, elapsed = timed(client, path, params)
+        body, elapsed = timed_json(client, "GET", path, params=params)
         latencies.append(elapsed)
     p50, p99 = percentiles_ms(latencies)
     return body, {"samples": samples, "p50_ms": round(p50, 2), "p99_ms": round(p99, 2)}
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
-        api_key = create_api_key(env)  # also applies the migrations
-        settings = Settings(data_dir=Path(data_dir), database_url=args.database_url)
-        database = Database(settings.resolved_database_url)
-        try:
-            organization = prepare(database, args.count, args.templates)
-        finally:
-            database.dispose()
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, workers=1)
-        token = base64.b64encode(f"{api_key}:".encode()).decode()
+    with fresh_instance(args.database_url) as instance:
+        organization = prepared(
+            instance, lambda database: prepare(database, args.count, args.templates)
+        )
         path = f"/v1/organizations/{organization}/badge_templates"
-        try:
-            wait_until_healthy(base_url, server)
-            with httpx.Client(
-                base_url=base_url, headers={"Authorization": f"Basic {token}"}, timeout=60
-            ) as client:
-                log(f"timing {args.samples} sorted pages of {args.templates} templates")
-                sorted_body, sorted_figures = measure(
-                    client, path, {"sort": "-badges_count"}, args.samples
-                )
-                filtered_body, filtered_figures = measure(
-                    client,
-                    path,
-                    {"filter": "skills::Skill 3", "sort": "-badges_count"},
-                    args.samples,
-                )
-        finally:
-            stop_server(server)
+        with (
+            serving(instance.env, workers=1) as base_url,
+            httpx.Client(base_url=base_url, auth=(instance.api_key, ""), timeout=60) as client,
+        ):
+            log(f"timing {args.samples} sorted pages of {args.templates} templates")
+            sorted_body, sorted_figures = measure(
+                client, path, {"sort": "-badges_count"}, args.samples
+            )
+            filtered_body, filtered_figures = measure(
+                client, path, {"filter": "skills::Skill 3", "sort": "-badges_count"}, args.samples
+            )
     counts = [item["badges_count"] for item in sorted_body["data"]]
     ordered = counts == sorted(counts, reverse=True)
     expected = min(args.templates, 50) * (args.count // args.templates)

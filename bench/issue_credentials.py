@@ -33,7 +33,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +175,38 @@ def wait_until_healthy(base_url: str, process: subprocess.Popen[bytes]) -> None:
     raise RuntimeError(f"server did not answer GET /healthz with 200 in {HEALTH_TIMEOUT_SECONDS} s")
 
 
+@dataclass
+class Instance:
+    """A throw-away Plaudit data directory, set up by `plaudit init`, and its API key."""
+
+    data_dir: Path
+    database_url: str | None
+    env: dict[str, str]
+    api_key: str
+
+
+@contextmanager
+def fresh_instance(database_url: str | None, signing: bool = True) -> Iterator[Instance]:
+    """A new instance in a temporary directory (the migrations applied), removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
+        env = server_environment(Path(data_dir), database_url, signing)
+        yield Instance(Path(data_dir), database_url, env, create_api_key(env))
+
+
+@contextmanager
+def serving(env: dict[str, str], workers: int) -> Iterator[str]:
+    """`plaudit serve` on a free loopback port, answering /healthz; its base URL. Always
+    stopped afterwards."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    server = start_server(env, port, workers)
+    try:
+        wait_until_healthy(base_url, server)
+        yield base_url
+    finally:
+        stop_server(server)
+
+
 def group_body() -> dict[str, Any]:
     return {
         "group": {
@@ -210,9 +243,15 @@ async def create_group(client: httpx.AsyncClient) -> int:
 
 
 async def issue_one(
-    client: httpx.AsyncClient, request: tuple[str, dict[str, Any]], count: int, results: Results
+    client: httpx.AsyncClient,
+    request: tuple[str, Any],
+    count: int,
+    results: Results,
+    expected: int = 200,
+    check: Callable[[Any], bool] | None = None,
 ) -> None:
-    """Send one request and record its latency, or count it as an error."""
+    """Send one request and record its latency, or count it as an error: an answer other than
+    `expected`, or whose body fails `check`."""
     path, body = request
     started = time.perf_counter()
     try:
@@ -221,7 +260,7 @@ async def issue_one(
         report_error(results, f"{type(error).__name__}: {error}")
         return
     elapsed = time.perf_counter() - started
-    if response.status_code != 200:
+    if response.status_code != expected or (check is not None and not check(response.json())):
         report_error(results, f"HTTP {response.status_code}: {response.text[:500]}")
         return
     results.latencies.append(elapsed)
@@ -255,6 +294,25 @@ async def issue_many(
         for indices in batches:
             request = request_for(indices, email_prefix, group_id, batch)
             await issue_one(client, request, len(indices), results)
+
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return results
+
+
+async def send_all(
+    client: httpx.AsyncClient,
+    requests: Iterable[tuple[str, Any]],
+    concurrency: int,
+    expected: int,
+    check: Callable[[Any], bool] | None = None,
+) -> Results:
+    """Send every request from `concurrency` workers pulling from one iterator; see issue_one."""
+    results = Results()
+    pending = iter(requests)
+
+    async def worker() -> None:
+        for request in pending:
+            await issue_one(client, request, 1, results, expected, check)
 
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return results
@@ -317,19 +375,13 @@ def summary(
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     """Set up a server in a temporary directory, load it, and always tear it down."""
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url, args.signing != "off")
-        api_key = create_api_key(env)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, args.workers)
-        try:
-            wait_until_healthy(base_url, server)
-            measured, seconds, warmup_errors = asyncio.run(
-                run_load(base_url, api_key, args.count, args.concurrency, args.batch)
-            )
-        finally:
-            stop_server(server)
+    with (
+        fresh_instance(args.database_url, args.signing != "off") as instance,
+        serving(instance.env, args.workers) as base_url,
+    ):
+        measured, seconds, warmup_errors = asyncio.run(
+            run_load(base_url, instance.api_key, args.count, args.concurrency, args.batch)
+        )
     return summary(args, measured, seconds, measured.errors + warmup_errors)
 
 

@@ -24,30 +24,22 @@ list every awarded certificate).
 import argparse
 import asyncio
 import sys
-import tempfile
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 
 from issue_credentials import (
     REQUEST_TIMEOUT_SECONDS,
-    Results,
-    create_api_key,
     create_group,
     database_label,
-    free_port,
+    fresh_instance,
     issue_many,
     log,
     percentiles_ms,
-    report_error,
     run,
-    server_environment,
-    start_server,
-    stop_server,
-    wait_until_healthy,
+    send_all,
+    serving,
 )
 
 BENCHMARK = "openedx_credentials"
@@ -96,36 +88,6 @@ def grade(learner: int, course: int) -> Request:
         "verified": True,
         "lms_last_updated_at": "2026-12-01T10:00:00Z",
     }
-
-
-async def send_all(
-    client: httpx.AsyncClient,
-    requests: Iterator[Request],
-    concurrency: int,
-    expected: int,
-    check: Callable[[Any], bool] = lambda _body: True,
-) -> Results:
-    """Send every request from `concurrency` workers; a latency per answer with `expected`
-    status whose body passes `check`, an error otherwise."""
-    results = Results()
-
-    async def worker() -> None:
-        for path, body in requests:
-            started = time.perf_counter()
-            try:
-                response = await client.post(path, json=body)
-            except httpx.HTTPError as error:
-                report_error(results, f"{type(error).__name__}: {error}")
-                continue
-            elapsed = time.perf_counter() - started
-            if response.status_code != expected or not check(response.json()):
-                report_error(results, f"HTTP {response.status_code}: {response.text[:300]}")
-                continue
-            results.latencies.append(elapsed)
-            results.credentials += 1
-
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return results
 
 
 def pairs(learners: int, courses: int) -> list[tuple[int, int]]:
@@ -226,17 +188,11 @@ async def run_load(base_url: str, api_key: str, args: argparse.Namespace) -> dic
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     """Set up a server in a temporary directory, load it, and always tear it down."""
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
-        api_key = create_api_key(env)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, args.workers)
-        try:
-            wait_until_healthy(base_url, server)
-            return asyncio.run(run_load(base_url, api_key, args))
-        finally:
-            stop_server(server)
+    with (
+        fresh_instance(args.database_url) as instance,
+        serving(instance.env, args.workers) as base_url,
+    ):
+        return asyncio.run(run_load(base_url, instance.api_key, args))
 
 
 def main() -> int:

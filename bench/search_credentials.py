@@ -23,27 +23,23 @@ import argparse
 import random
 import statistics
 import sys
-import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 from sqlalchemy import func, insert, select, text
 
 from issue_credentials import (
-    create_api_key,
+    Instance,
     database_label,
-    free_port,
+    fresh_instance,
     log,
     percentiles_ms,
     run,
-    server_environment,
-    start_server,
-    stop_server,
-    wait_until_healthy,
+    serving,
 )
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.scope import Scope
@@ -52,6 +48,8 @@ from plaudit.services.credentials import new_encoded_id
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.tables import Credential
+
+T = TypeVar("T")
 
 BENCHMARK = "accredible_search_credentials_v2"
 INSERT_BATCH = 5000
@@ -100,52 +98,80 @@ def fill(database: Database, count: int, group_count: int) -> list[int]:
         ]
     rows = random.Random(7)
     encoded_ids: set[str] = set()
+
+    def row(index: int) -> dict[str, Any]:
+        encoded_id = new_encoded_id()
+        while encoded_id in encoded_ids:
+            encoded_id = new_encoded_id()
+        encoded_ids.add(encoded_id)
+        issued_on = FIRST_ISSUE_DATE + timedelta(days=rows.randrange(ISSUE_DAYS))
+        now = datetime.now(UTC)
+        return {
+            "uuid": uuid.uuid4(),
+            "created_at": now,
+            "updated_at": now,
+            "organization_id": organization.id,
+            "department_id": department_id,
+            "achievement_id": group_ids[index % group_count],
+            "encoded_id": encoded_id,
+            "license_id": None,
+            "duplicate_key": None,
+            "recipient_name": f"Learner {index}",
+            "recipient_email": f"learner-{index}@example.com",
+            "recipient_email_normalized": f"learner-{index}@example.com",
+            "recipient_external_id": f"R-{index}",
+            "name": "Benchmark course",
+            "description": "Written by bench/search_credentials.py.",
+            "issued_on": issued_on,
+            "expired_on": issued_on + timedelta(days=3 * 365) if index % 3 else None,
+            "complete": True,
+            "approve": True,
+            "private": False,
+            "allow_supplemental_evidence": True,
+            "allow_supplemental_references": True,
+        }
+
+    write_credentials(database, count, row, "credentials")
+    return group_ids
+
+
+def write_credentials(
+    database: Database, count: int, row: Callable[[int], dict[str, Any]], noun: str
+) -> None:
+    """Insert `row(index)` for every index below `count` through SQLAlchemy Core, INSERT_BATCH
+    a transaction, then analyze the table as autovacuum would."""
     started = time.perf_counter()
     for first in range(0, count, INSERT_BATCH):
-        batch = []
-        for index in range(first, min(first + INSERT_BATCH, count)):
-            encoded_id = new_encoded_id()
-            while encoded_id in encoded_ids:
-                encoded_id = new_encoded_id()
-            encoded_ids.add(encoded_id)
-            issued_on = FIRST_ISSUE_DATE + timedelta(days=rows.randrange(ISSUE_DAYS))
-            now = datetime.now(UTC)
-            batch.append(
-                {
-                    "uuid": uuid.uuid4(),
-                    "created_at": now,
-                    "updated_at": now,
-                    "organization_id": organization.id,
-                    "department_id": department_id,
-                    "achievement_id": group_ids[index % group_count],
-                    "encoded_id": encoded_id,
-                    "license_id": None,
-                    "duplicate_key": None,
-                    "recipient_name": f"Learner {index}",
-                    "recipient_email": f"learner-{index}@example.com",
-                    "recipient_email_normalized": f"learner-{index}@example.com",
-                    "recipient_external_id": f"R-{index}",
-                    "name": "Benchmark course",
-                    "description": "Written by bench/search_credentials.py.",
-                    "issued_on": issued_on,
-                    "expired_on": issued_on + timedelta(days=3 * 365) if index % 3 else None,
-                    "complete": True,
-                    "approve": True,
-                    "private": False,
-                    "allow_supplemental_evidence": True,
-                    "allow_supplemental_references": True,
-                }
-            )
+        batch = [row(index) for index in range(first, min(first + INSERT_BATCH, count))]
         with database.transaction() as session:
             session.execute(insert(Credential.__table__), batch)
-    log(f"{count} credentials written in {time.perf_counter() - started:.1f} s")
+    log(f"{count} {noun} written in {time.perf_counter() - started:.1f} s")
     if not database.is_sqlite:
         # What autovacuum does shortly after a load this size; SQLite runs as deployed.
         with database.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                 text("VACUUM ANALYZE credentials")
             )
-    return group_ids
+
+
+def prepared(instance: Instance, prepare: Callable[[Database], T]) -> T:
+    """What `prepare` returns after filling the instance's database directly."""
+    settings = Settings(data_dir=instance.data_dir, database_url=instance.database_url)
+    database = Database(settings.resolved_database_url)
+    try:
+        return prepare(database)
+    finally:
+        database.dispose()
+
+
+def timed_json(client: httpx.Client, method: str, url: str, **kwargs: Any) -> tuple[Any, float]:
+    """The answer's JSON body and the request's seconds; RuntimeError unless it is a 200."""
+    started = time.perf_counter()
+    response = client.request(method, url, **kwargs)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:500]}")
+    return response.json(), elapsed
 
 
 def filtered_page(group_ids: list[int], index: int) -> dict[str, Any]:
@@ -162,12 +188,7 @@ def filtered_page(group_ids: list[int], index: int) -> dict[str, Any]:
 
 
 def search(client: httpx.Client, body: dict[str, Any]) -> tuple[dict[str, Any], float]:
-    started = time.perf_counter()
-    response = client.post("/v2/credentials/search", json=body)
-    elapsed = time.perf_counter() - started
-    if response.status_code != 200:
-        raise RuntimeError(f"HTTP {response.status_code}: {response.text[:500]}")
-    return response.json(), elapsed
+    return timed_json(client, "POST", "/v2/credentials/search", json=body)
 
 
 def time_filtered_pages(
@@ -202,31 +223,20 @@ def walk(client: httpx.Client, size: int) -> tuple[int, int, float, list[float]]
 
 
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
-        env = server_environment(Path(data_dir), args.database_url)
-        api_key = create_api_key(env)  # also applies the migrations
-        settings = Settings(data_dir=Path(data_dir), database_url=args.database_url)
-        database = Database(settings.resolved_database_url)
-        try:
-            group_ids = fill(database, args.count, args.groups)
-        finally:
-            database.dispose()
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = start_server(env, port, workers=1)
-        try:
-            wait_until_healthy(base_url, server)
-            with httpx.Client(
+    with fresh_instance(args.database_url) as instance:
+        group_ids = prepared(instance, lambda database: fill(database, args.count, args.groups))
+        with (
+            serving(instance.env, workers=1) as base_url,
+            httpx.Client(
                 base_url=base_url,
-                headers={"Authorization": f"Token token={api_key}"},
+                headers={"Authorization": f"Token token={instance.api_key}"},
                 timeout=REQUEST_TIMEOUT_SECONDS,
-            ) as client:
-                log(f"timing {args.samples} filtered, sorted pages")
-                latencies, matched = time_filtered_pages(client, group_ids, args.samples)
-                log(f"walking all {args.count} credentials, {args.walk_size} a page")
-                rows, distinct, seconds, page_latencies = walk(client, args.walk_size)
-        finally:
-            stop_server(server)
+            ) as client,
+        ):
+            log(f"timing {args.samples} filtered, sorted pages")
+            latencies, matched = time_filtered_pages(client, group_ids, args.samples)
+            log(f"walking all {args.count} credentials, {args.walk_size} a page")
+            rows, distinct, seconds, page_latencies = walk(client, args.walk_size)
     p50, p99 = percentiles_ms(latencies)
     walk_p50, walk_p99 = percentiles_ms(page_latencies)
     return {

@@ -26,13 +26,15 @@ from plaudit.services.remote_issuers import FetchPolicy, RemoteIssuers
 from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
+from plaudit.web.pages import compile_templates
 from plaudit.web.router import router as web_router
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The in-process job worker; the verification workers (started on first use) stop with
-    the app."""
+    the app. Page templates are compiled before the first request."""
+    compile_templates()
     async with worker_lifespan(app):
         try:
             yield

@@ -14,8 +14,9 @@ import httpx
 import pytest
 from sqlalchemy import event
 
-from plaudit.dialects.credly.badge_formats import default, minimal, template_summary
+from plaudit.dialects.credly.badge_formats import minimal, template_summary
 from plaudit.dialects.credly.badge_mapping import badge_out
+from plaudit.dialects.credly.badge_search import default_rows
 from plaudit.dialects.credly.mapping import badge_template_out
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.badge_search import DEFAULT_SORT, BadgeFilter
@@ -572,14 +573,8 @@ def test_the_default_format_names_the_replacement(database: Database) -> None:
         found = badge_search.scan(
             session, Scope(tenant.organization_id), BadgeFilter(), after=None, size=10
         )
-        uuids = badge_search.replacement_uuids(session, found.items)
         summary = template_summary(found.items[0].achievement, organization, "http://x")
-        rows = [
-            default(
-                item, organization, "http://x", template=summary, replacement=uuids.get(item.id)
-            )
-            for item in found.items
-        ]
+        rows = default_rows(session, found.items, organization, "http://x")
         full = badge_template_out(found.items[0].achievement, organization, "http://x")
     assert [row["replacement_badge_id"] for row in rows] == [new, None]
     # The summary says what the full template object says, for each key it has.

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from lxml import etree
 from sqlalchemy import update
 
@@ -18,6 +19,8 @@ from plaudit.store.tables import Design
 from tests.accredible.helpers import create_group, issue
 from tests.designs.helpers import b64, create_design, design_body
 from tests.support import render_probes
+from tests.support.live_server import LiveServer
+from tests.support.tenants import make_tenant
 
 HOSTILE = Path(__file__).parents[1] / "data" / "hostile" / "design"
 FILES = ("certificate.png", "certificate.pdf", "seo.png")
@@ -31,6 +34,17 @@ def _healthz_within(http: httpx.Client, seconds: float) -> None:
     started = time.monotonic()
     assert http.get("/healthz").status_code == 200
     assert time.monotonic() - started < seconds
+
+
+@pytest.fixture(scope="module")
+def warm_server(live_server: LiveServer, database: Database) -> None:
+    """An ordinary credential viewed once: what a server's first view does (imports, starting
+    the render workers) is done before the tests measure how quickly it answers."""
+    headers = {"Authorization": f"Token token={make_tenant(database).api_key}"}
+    with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=60) as api:
+        encoded = issue(api, create_group(api)["id"])["encoded_id"]
+        for path in ("", *(f"/{variant}" for variant in FILES)):
+            assert api.get(f"/c/{encoded}{path}").status_code == 200
 
 
 def _while_checking_health(http: httpx.Client, load: Any) -> list[Any]:
@@ -53,7 +67,7 @@ def test_a_design_nested_too_deeply_is_refused_when_stored(api: httpx.Client) ->
 
 
 def test_a_deep_design_stored_before_the_bound_is_drawn_as_the_default(
-    api: httpx.Client, http: httpx.Client, database: Database
+    api: httpx.Client, http: httpx.Client, database: Database, warm_server: None
 ) -> None:
     """A design stored before the sanitizer bounded nesting: viewing its credential used to
     kill the server with a segfault in resvg, on every restart."""
@@ -77,7 +91,7 @@ def test_a_deep_design_stored_before_the_bound_is_drawn_as_the_default(
 
 
 def test_render_workers_killed_by_a_signal_are_replaced(
-    api: httpx.Client, http: httpx.Client
+    api: httpx.Client, http: httpx.Client, warm_server: None
 ) -> None:
     """What a segfault in the renderer does to its process: the API does not notice."""
     for _ in range(4):
@@ -90,7 +104,7 @@ def test_render_workers_killed_by_a_signal_are_replaced(
 
 
 def test_a_design_fitting_text_into_no_width_draws_quickly(
-    api: httpx.Client, http: httpx.Client
+    api: httpx.Client, http: httpx.Client, warm_server: None
 ) -> None:
     """data-fit-width="0.001" with data-min-size="0" shrank the font about 11,000 times per
     render: 6 s each, and 45 concurrent views starved the API."""

@@ -9,9 +9,6 @@ from datetime import date
 from uuid import UUID
 
 BADGE_STATES = frozenset({"pending", "accepted", "rejected", "revoked"})
-SORT_FIELDS = frozenset(
-    {"created_at", "issued_at", "state_updated_at", "template_name", "first_name", "last_name"}
-)
 # Offset paging reads and skips every row before a page: past this many rows, walk a cursor.
 MAX_OFFSET_ROWS = 10_000
 
@@ -22,10 +19,6 @@ class DayRange:
 
     first: date | None = None
     last: date | None = None
-
-    @property
-    def is_open(self) -> bool:
-        return self.first is None and self.last is None
 
 
 @dataclass(frozen=True)

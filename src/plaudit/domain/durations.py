@@ -20,9 +20,10 @@ def parse_period(text: str, field: str) -> str:
     if not match or not any(match.groups()):
         raise invalid_field(field, "is not a period such as P2Y, P6M or P90D")
     years, months, weeks, days = (int(part or 0) for part in match.groups())
-    if years * 366 + months * 31 + weeks * 7 + days == 0:
+    longest_days = years * 366 + months * 31 + weeks * 7 + days
+    if longest_days == 0:
         raise invalid_field(field, "must be longer than zero")
-    if years * 366 + months * 31 + weeks * 7 + days > MAX_YEARS * 366:
+    if longest_days > MAX_YEARS * 366:
         raise invalid_field(field, f"must be at most {MAX_YEARS} years")
     parts = zip((years, months, weeks, days), "YMWD", strict=True)
     return "P" + "".join(f"{amount}{unit}" for amount, unit in parts if amount)

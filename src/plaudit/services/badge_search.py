@@ -91,20 +91,6 @@ def scan(
     return Scan(items=items, next_key=None if last is None else (last.created_at, last.id))
 
 
-def replacement_uuids(session: Session, badges: Sequence[Credential]) -> dict[int, UUID]:
-    """The UUID of each replaced badge's replacement, by the replaced badge's id (one query)."""
-    wanted = {badge.replaced_by_id for badge in badges if badge.replaced_by_id is not None}
-    if not wanted:
-        return {}
-    rows = session.execute(select(Credential.id, Credential.uuid).where(Credential.id.in_(wanted)))
-    by_id = {row.id: row.uuid for row in rows}
-    return {
-        badge.id: by_id[badge.replaced_by_id]
-        for badge in badges
-        if badge.replaced_by_id in by_id and badge.replaced_by_id is not None
-    }
-
-
 def _count_badges(session: Session, templates: set[Achievement]) -> None:
     """Each template's `badges_count` in one grouped query, rather than one query per template
     (or a count per row) when the badges are shown."""

@@ -3,10 +3,11 @@
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from uuid import UUID
 
 from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from plaudit.domain import credentials as rules
 from plaudit.domain import limits
@@ -61,6 +62,19 @@ def get(session: Session, scope: Scope, ref: str) -> Credential:
             if matches_ref(credential):
                 return credential
     raise NotFound("credential")
+
+
+def get_by_uuid(session: Session, scope: Scope, ref: str) -> Credential:
+    """A credential by its UUID (Credly's badge id); any other (another organization's too)
+    is a NotFound."""
+    try:
+        wanted = UUID(ref.strip())
+    except ValueError:
+        raise NotFound("badge") from None
+    credential = session.scalar(scoped(scope).where(Credential.uuid == wanted))
+    if credential is None:
+        raise NotFound("badge")
+    return credential
 
 
 @dataclass(frozen=True)
@@ -276,26 +290,21 @@ def _set_license_id(
 
 
 # Built once: bulk issuance runs this check for every item.
-_TAKEN_DUPLICATE_KEY = (
-    select(Credential.id)
-    .where(
-        Credential.achievement_id == bindparam("achievement_id"),
-        Credential.duplicate_key == bindparam("key"),
-        Credential.id != bindparam("own_id"),
+def _taken(key: InstrumentedAttribute[str | None]) -> Select[tuple[int]]:
+    """Another credential of the achievement holding this key (bound as `key`)."""
+    return (
+        select(Credential.id)
+        .where(
+            Credential.achievement_id == bindparam("achievement_id"),
+            key == bindparam("key"),
+            Credential.id != bindparam("own_id"),
+        )
+        .limit(1)
     )
-    .limit(1)
-)
 
 
-_TAKEN_DUPLICATE_EARNER_KEY = (
-    select(Credential.id)
-    .where(
-        Credential.achievement_id == bindparam("achievement_id"),
-        Credential.duplicate_earner_key == bindparam("key"),
-        Credential.id != bindparam("own_id"),
-    )
-    .limit(1)
-)
+_TAKEN_DUPLICATE_KEY = _taken(Credential.duplicate_key)
+_TAKEN_DUPLICATE_EARNER_KEY = _taken(Credential.duplicate_earner_key)
 
 
 def _check_duplicate(session: Session, credential: Credential) -> None:

@@ -25,6 +25,17 @@ class AddressRefused(httpcore.ConnectError):
     """The host resolves to an address this server never connects to."""
 
 
+def allowed_hosts(setting: str) -> frozenset[str]:
+    """A setting's comma-separated hosts (`host` or `host:port`) that may be on any address."""
+    return frozenset(host.strip().lower() for host in setting.split(",") if host.strip())
+
+
+def host_allowed(allowed: frozenset[str], host: str, port: int | None) -> bool:
+    """Whether `host` (on `port`) is one of `allowed`, named alone or with that port."""
+    host = host.lower()
+    return host in allowed or f"{host}:{port}" in allowed
+
+
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:

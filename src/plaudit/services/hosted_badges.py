@@ -67,18 +67,12 @@ def assertion(session: Session, credential_uuid: str) -> Hosted:
 def _deleted(session: Session, credential_uuid: UUID) -> bool:
     """Whether a badge of that UUID was deleted (its badge.deleted event outlives it), signed
     or not."""
-    return (
-        session.scalar(
-            select(
-                exists().where(
-                    Event.subject_uuid == credential_uuid,
-                    Event.subject_type == "badge",
-                    Event.event_type == BADGE_DELETED,
-                )
-            )
-        )
-        is True
+    deleted = exists().where(
+        Event.subject_uuid == credential_uuid,
+        Event.subject_type == "badge",
+        Event.event_type == BADGE_DELETED,
     )
+    return bool(session.scalar(select(deleted)))
 
 
 def achievement(session: Session, achievement_uuid: str) -> tuple[Achievement, Organization]:

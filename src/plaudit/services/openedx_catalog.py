@@ -89,8 +89,7 @@ def course_certificate(
         query = query.where(OpenedxCourseCertificate.certificate_type == mode)
     certificate = session.scalar(query.order_by(OpenedxCourseCertificate.id).limit(1))
     if certificate is not None and certificate.achievement_id is None:
-        run = course_run(session, organization_id, course_run_key)
-        certificate_achievements.for_course(session, certificate, run.title if run else None)
+        certificate_achievements.for_course(session, certificate)
     return certificate
 
 
@@ -116,7 +115,7 @@ def awardable_course_certificate(
             session, organization_id, course_run_key, mode, is_active=True
         )
         if certificate.is_active:  # (a concurrent request may have made it inactive)
-            certificate_achievements.for_course(session, certificate, run.title)
+            certificate_achievements.for_course(session, certificate)
             session.flush()
             return certificate
     if not configured and run is None:

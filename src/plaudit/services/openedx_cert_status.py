@@ -5,6 +5,7 @@ key or run UUID) asked about, each with the run's grade when the LMS reported on
 A learner Plaudit does not know has no status (an empty list), as upstream answers. Many
 learners are answered in three queries, whatever their number (bulk_learner_cert_status)."""
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -72,6 +73,9 @@ def statuses(
     found = {learner.id for learner in learners if learner is not None}
     awarded = _awarded(session, organization_id, found)
     grades = openedx_grades.of_learners(session, found, {item.run_key for item in awarded})
+    by_learner: dict[int, list[_Awarded]] = defaultdict(list)
+    for item in awarded:
+        by_learner[item.learner_id].append(item)
     return [
         LearnerStatus(
             query,
@@ -80,8 +84,8 @@ def statuses(
             if learner is None
             else [
                 _status(item, grades.get((learner.id, item.run_key)))
-                for item in awarded
-                if item.learner_id == learner.id and _asked(query, item)
+                for item in by_learner.get(learner.id, [])
+                if _asked(query, item)
             ],
         )
         for query, learner in zip(queries, learners, strict=True)

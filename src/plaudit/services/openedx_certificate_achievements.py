@@ -2,13 +2,14 @@
 achievement, so that its credentials get designs, pages, PDFs and Open Badges 3.0 like any other.
 The achievement is made with the certificate, and made again if someone deleted it."""
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import limits
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.scope import Scope
 from plaudit.services import achievements
-from plaudit.store.openedx_tables import OpenedxCourseCertificate, OpenedxProgram
+from plaudit.store.openedx_tables import OpenedxCourseCertificate, OpenedxCourseRun, OpenedxProgram
 from plaudit.store.tables import Achievement
 
 
@@ -26,11 +27,15 @@ def for_program(session: Session, program: OpenedxProgram) -> Achievement:
     return program.achievement
 
 
-def for_course(
-    session: Session, certificate: OpenedxCourseCertificate, title: str | None
-) -> Achievement:
-    """`title` is the course run's title when the catalog knows the run, else its key names it."""
+def for_course(session: Session, certificate: OpenedxCourseCertificate) -> Achievement:
+    """Named after the course run's title when the catalog knows the run, else its key."""
     if certificate.achievement is None:
+        title = session.scalar(
+            select(OpenedxCourseRun.title).where(
+                OpenedxCourseRun.organization_id == certificate.organization_id,
+                OpenedxCourseRun.key == certificate.course_run_key,
+            )
+        )
         name = title or certificate.course_run_key
         certificate.achievement = _create(
             session,

@@ -37,8 +37,7 @@ def save(
     )
     certificate.certificate_available_date = fields.certificate_available_date
     certificate.is_active = fields.is_active
-    run = openedx_catalog.course_run(session, organization_id, fields.course_run_key)
-    certificate_achievements.for_course(session, certificate, run.title if run else None)
+    certificate_achievements.for_course(session, certificate)
     session.flush()
     return certificate, created
 

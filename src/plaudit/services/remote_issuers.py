@@ -28,7 +28,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from plaudit.openbadges import json_bounds, multibase
 from plaudit.openbadges.verify import Unresolved
-from plaudit.services.guarded_network import AddressRefused, CheckedBackend
+from plaudit.services.guarded_network import (
+    AddressRefused,
+    CheckedBackend,
+    allowed_hosts,
+    host_allowed,
+)
 
 if TYPE_CHECKING:
     from plaudit.settings import Settings
@@ -72,13 +77,11 @@ class FetchPolicy:
 
     @classmethod
     def of(cls, settings: "Settings") -> "FetchPolicy":
-        hosts = (host.strip().lower() for host in settings.verify_fetch_allow_hosts.split(","))
-        return cls(settings.verify_fetch, frozenset(host for host in hosts if host))
+        return cls(settings.verify_fetch, allowed_hosts(settings.verify_fetch_allow_hosts))
 
     def allows(self, host: str, port: int | None) -> bool:
         """Whether `host` may be fetched over plain HTTP and on non-public addresses."""
-        host = host.lower()
-        return host in self.allowed_hosts or f"{host}:{port}" in self.allowed_hosts
+        return host_allowed(self.allowed_hosts, host, port)
 
 
 def did_web_urls(did: str, policy: FetchPolicy) -> list[str] | Unresolved:

@@ -4,44 +4,38 @@ never from a private, loopback or link-local address (services/guarded_network.p
 the host is in PLAUDIT_TEMPLATE_IMAGE_FETCH_ALLOW_HOSTS, which also allows plain HTTP."""
 
 import time
+from functools import partial
 from urllib.parse import urlsplit
 
 import httpcore
 
-from plaudit.domain.errors import Invalid
-from plaudit.services.guarded_network import AddressRefused, CheckedBackend
+from plaudit.domain.errors import Invalid, invalid_field
+from plaudit.services.guarded_network import AddressRefused, CheckedBackend, host_allowed
 
 MAX_BYTES = 5 * 1024 * 1024
 TIMEOUT_SECONDS = 10.0
 FIELD = "image"
-
-
-def allowed_hosts(setting: str) -> frozenset[str]:
-    return frozenset(host.strip().lower() for host in setting.split(",") if host.strip())
+TOO_LARGE = f"is too large (maximum is {MAX_BYTES // (1024 * 1024)} MB)"
 
 
 def fetch(url: str, allowed: frozenset[str]) -> bytes:
     """The image's bytes; any refusal or failure is an `Invalid` naming `image`."""
     parts = urlsplit(url.strip())
     host = (parts.hostname or "").lower()
-
-    def allows(name: str, port: int | None) -> bool:
-        name = name.lower()
-        return name in allowed or f"{name}:{port}" in allowed
-
+    allows = partial(host_allowed, allowed)
     if parts.scheme not in ("https", "http") or not host:
-        raise _refused("must be an https URL or base64 image data")
+        raise refused("must be an https URL or base64 image data")
     if parts.scheme == "http" and not allows(host, parts.port or 80):
-        raise _refused("must be an https URL")
+        raise refused("must be an https URL")
     pool = httpcore.ConnectionPool(network_backend=CheckedBackend(allows), retries=0)
     try:
         return _read(pool, url.strip())
     except AddressRefused as error:
-        raise _refused(f"was not fetched: {error}") from None
+        raise refused(f"was not fetched: {error}") from None
     except httpcore.TimeoutException:
-        raise _refused(f"took longer than {TIMEOUT_SECONDS:g} seconds to fetch") from None
+        raise refused(f"took longer than {TIMEOUT_SECONDS:g} seconds to fetch") from None
     except (httpcore.NetworkError, httpcore.ProtocolError, OSError) as error:
-        raise _refused(f"could not be fetched: {error or type(error).__name__}") from None
+        raise refused(f"could not be fetched: {error or type(error).__name__}") from None
     finally:
         pool.close()
 
@@ -53,15 +47,16 @@ def _read(pool: httpcore.ConnectionPool, url: str) -> bytes:
     body = bytearray()
     with pool.stream("GET", url, headers=headers, extensions={"timeout": timeouts}) as response:
         if response.status != 200:
-            raise _refused(f"could not be fetched: HTTP {response.status}")
+            raise refused(f"could not be fetched: HTTP {response.status}")
         for chunk in response.iter_stream():
             body += chunk
             if len(body) > MAX_BYTES:
-                raise _refused(f"is too large (maximum is {MAX_BYTES // (1024 * 1024)} MB)")
+                raise refused(TOO_LARGE)
             if time.monotonic() > deadline:
-                raise _refused(f"took longer than {TIMEOUT_SECONDS:g} seconds to fetch")
+                raise refused(f"took longer than {TIMEOUT_SECONDS:g} seconds to fetch")
     return bytes(body)
 
 
-def _refused(reason: str) -> Invalid:
-    return Invalid(fields={FIELD: [reason]})
+def refused(reason: str) -> Invalid:
+    """The `Invalid` naming `image` (the template's field) that any unusable image is."""
+    return invalid_field(FIELD, reason)

@@ -18,10 +18,9 @@ from plaudit.domain.scope import Scope
 from plaudit.render.layout import Layout
 from plaudit.render.sanitize import MAX_IMAGE_PIXELS
 from plaudit.services import design_editor, designs
-from plaudit.services.template_image_fetch import MAX_BYTES
+from plaudit.services.template_image_fetch import MAX_BYTES, TOO_LARGE, refused
 from plaudit.store.tables import Design
 
-FIELD = "image"
 MAX_SIDE = 1200
 _DATA_URI = re.compile(r"^data:([\w/+.-]+)?(;base64)?,(.*)$", re.DOTALL | re.IGNORECASE)
 NOT_AN_IMAGE = "must be a PNG, JPEG or SVG image (base64 or a URL)"
@@ -40,13 +39,13 @@ def decode(value: str) -> bytes:
     else:
         payload = match.group(3) if match else text
         if len(payload) * 3 // 4 > MAX_BYTES + 3:
-            raise _invalid(f"is too large (maximum is {MAX_BYTES // (1024 * 1024)} MB)")
+            raise refused(TOO_LARGE)
         try:
             data = base64.b64decode(re.sub(r"\s", "", payload), validate=True)
         except (binascii.Error, ValueError):
-            raise _invalid(NOT_AN_IMAGE) from None
+            raise refused(NOT_AN_IMAGE) from None
     if len(data) > MAX_BYTES:
-        raise _invalid(f"is too large (maximum is {MAX_BYTES // (1024 * 1024)} MB)")
+        raise refused(TOO_LARGE)
     return data
 
 
@@ -64,16 +63,16 @@ def badge_design(session: Session, scope: Scope, data: bytes, name: str) -> Desi
         return designs.create(session, scope, fields)
     except Invalid as invalid:  # the design's own field names mean nothing to the caller
         reasons = [reason for messages in invalid.fields.values() for reason in messages]
-        raise _invalid(reasons[0] if reasons else NOT_AN_IMAGE) from None
+        raise refused(reasons[0] if reasons else NOT_AN_IMAGE) from None
 
 
 def _scaled_png(data: bytes) -> bytes:
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise _invalid(NOT_AN_IMAGE)
+                raise refused(NOT_AN_IMAGE)
             if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise _invalid("has too many pixels")
+                raise refused("has too many pixels")
             image.load()
             scaled = image if image.mode in ("RGB", "RGBA", "L", "LA") else image.convert("RGBA")
             scaled.thumbnail((MAX_SIDE, MAX_SIDE))
@@ -81,8 +80,4 @@ def _scaled_png(data: bytes) -> bytes:
             scaled.save(out, format="PNG")
             return out.getvalue()
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
-        raise _invalid(NOT_AN_IMAGE) from None
-
-
-def _invalid(reason: str) -> Invalid:
-    return Invalid(fields={FIELD: [reason]})
+        raise refused(NOT_AN_IMAGE) from None

@@ -14,16 +14,19 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
+from starlette.datastructures import FormData
 
 from plaudit.domain import credential_state
 from plaudit.domain.errors import Conflict, NotFound, Unauthenticated
 from plaudit.http.deps import AppSettings, ServerSecret, Work
 from plaudit.services import badge_lifecycle, organizations, public_credentials, recipients
+from plaudit.settings import Settings
 from plaudit.store.tables import Credential
 from plaudit.web import csrf, urls
 from plaudit.web import session as recipient_session
 from plaudit.web.credential_view import day
 from plaudit.web.pages import WebRoute, message_page, page
+from plaudit.web.session import RecipientSession
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -99,11 +102,9 @@ async def set_privacy(
 ) -> Response:
     form = await request.form()
     embed = form.get("embed") == "1"
-    who = recipient_session.signed_in(request, secret, settings)
-    if who is None:
-        return _not_signed_in(request, embed)
-    if not csrf.is_valid(request, secret, form.get("csrf_token")):
-        return _stale_form(request, embed)
+    who = _signed_in_poster(request, secret, settings, form, embed)
+    if isinstance(who, Response):
+        return who
     if form.get("private") not in ("true", "false"):
         return message_page(request, 400, "Bad request", "This form is not valid.", embed=embed)
     private = form.get("private") == "true"
@@ -113,9 +114,7 @@ async def set_privacy(
         session.commit()
 
     await Work(request.app.state.database, readonly=False)(run)
-    query = {"embed": "1"} if embed else {}
-    back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
-    return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
+    return _back_to_credential(settings, embed, encoded_id)
 
 
 @router.post("/wallet/credentials/{encoded_id}/acceptance")
@@ -125,11 +124,9 @@ async def answer_badge(
     """The recipient accepts (`answer=accept`) or rejects (`answer=reject`) a pending badge."""
     form = await request.form()
     embed = form.get("embed") == "1"
-    who = recipient_session.signed_in(request, secret, settings)
-    if who is None:
-        return _not_signed_in(request, embed)
-    if not csrf.is_valid(request, secret, form.get("csrf_token")):
-        return _stale_form(request, embed)
+    who = _signed_in_poster(request, secret, settings, form, embed)
+    if isinstance(who, Response):
+        return who
     answers = {"accept": badge_lifecycle.accept, "reject": badge_lifecycle.reject}
     answer = answers.get(str(form.get("answer")))
     if answer is None:
@@ -146,24 +143,39 @@ async def answer_badge(
     except Conflict:
         text = "This credential was already accepted, rejected, revoked or replaced."
         return message_page(request, 409, "This credential cannot change", text, embed=embed)
-    query = {"embed": "1"} if embed else {}
-    back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
-    return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
+    return _back_to_credential(settings, embed, encoded_id)
 
 
 @router.post("/wallet/sign-out")
 async def sign_out(request: Request, settings: AppSettings, secret: ServerSecret) -> Response:
     form = await request.form()
     embed = form.get("embed") == "1"
-    if recipient_session.signed_in(request, secret, settings) is None:
-        return _not_signed_in(request, embed)
-    if not csrf.is_valid(request, secret, form.get("csrf_token")):
-        return _stale_form(request, embed)
+    if isinstance(refused := _signed_in_poster(request, secret, settings, form, embed), Response):
+        return refused
     text = "You have signed out of your credentials. Your sign-in link from your organization "
     text += "signs you in again."
     response = message_page(request, 200, "You are signed out", text, embed=embed)
     recipient_session.sign_out(request, response, settings)
     return response
+
+
+def _signed_in_poster(
+    request: Request, secret: bytes, settings: Settings, form: FormData, embed: bool
+) -> RecipientSession | Response:
+    """The recipient posting a wallet form, or the page refusing it: not signed in (see
+    `_not_signed_in`) or a form without this session's CSRF token."""
+    who = recipient_session.signed_in(request, secret, settings)
+    if who is None:
+        return _not_signed_in(request, embed)
+    if not csrf.is_valid(request, secret, form.get("csrf_token")):
+        return _stale_form(request, embed)
+    return who
+
+
+def _back_to_credential(settings: Settings, embed: bool, encoded_id: str) -> RedirectResponse:
+    query = {"embed": "1"} if embed else {}
+    back = f"{urls.wallet(settings.public_base_url, **query)}#credential-{encoded_id}"
+    return RedirectResponse(back, status_code=303, headers={"Cache-Control": "no-store"})
 
 
 def _stale_form(request: Request, embed: bool) -> Response:

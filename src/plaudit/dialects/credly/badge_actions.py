@@ -11,15 +11,14 @@ from sqlalchemy.orm import Session
 
 from plaudit.dialects.credly.auth import Token, authorize_organization
 from plaudit.dialects.credly.badge_evidence import evidence_data
-from plaudit.dialects.credly.badge_mapping import badge_out, badge_url
+from plaudit.dialects.credly.badge_mapping import badge_url
 from plaudit.dialects.credly.badge_schemas import parse_expires, parse_moment, require
-from plaudit.dialects.credly.badges import by_uuid, credly_invalid, template_of
+from plaudit.dialects.credly.badges import badge_answer, credly_invalid, template_of
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.domain.errors import Invalid
 from plaudit.domain.values import UNSET, Maybe
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import badge_lifecycle
-from plaudit.store.tables import Credential, Organization
+from plaudit.services import badge_lifecycle, credentials
 
 router = CredlyRouter(tags=["Credly: badges"])
 Json = dict[str, Any]
@@ -88,10 +87,6 @@ def _text(value: str | int | None) -> str | None:
     return text or None
 
 
-def _answer(credential: Credential, organization: Organization, base_url: str) -> Json:
-    return {"data": badge_out(credential, organization, base_url), "metadata": {}}
-
-
 @router.post(BADGE + "/replace", summary="Replace a badge", status_code=201)
 async def replace_badge(
     organization_id: str,
@@ -104,14 +99,14 @@ async def replace_badge(
 ) -> Json:
     def run(session: Session) -> Json:
         scope, organization = authorize_organization(session, token, organization_id)
-        old = by_uuid(session, scope, badge_id)
+        old = credentials.get_by_uuid(session, scope, badge_id)
         body.check_required()
         achievement = template_of(session, scope, body.badge_template_id or "")
         try:
             new = badge_lifecycle.replace(session, scope, old, body.replacement(achievement.id))
         except Invalid as refused:
             raise credly_invalid(refused) from None
-        answer = _answer(new, organization, settings.public_base_url)
+        answer = badge_answer(new, organization, settings.public_base_url)
         session.commit()
         response.headers["Location"] = badge_url(settings.public_base_url, organization, new)
         return answer
@@ -134,11 +129,11 @@ async def revoke_badge(
         credential = badge_lifecycle.revoke(
             session,
             scope,
-            by_uuid(session, scope, badge_id),
+            credentials.get_by_uuid(session, scope, badge_id),
             _text(given.reason),
             bool(given.suppress_revoke_notification_email),
         )
-        answer = _answer(credential, organization, settings.public_base_url)
+        answer = badge_answer(credential, organization, settings.public_base_url)
         session.commit()
         return answer
 
@@ -155,7 +150,7 @@ router.add_api_route(
 async def delete_badge(organization_id: str, badge_id: str, token: Token, work: DbWork) -> Response:
     def run(session: Session) -> None:
         scope, _ = authorize_organization(session, token, organization_id)
-        badge_lifecycle.delete(session, scope, by_uuid(session, scope, badge_id))
+        badge_lifecycle.delete(session, scope, credentials.get_by_uuid(session, scope, badge_id))
         session.commit()
 
     await work(run)

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from plaudit.dialects.credly.filters import split_filter, split_list
+from plaudit.dialects.credly.filters import bad, boolean, split_filter, split_list
 from plaudit.domain.badge_search import (
     BADGE_STATES,
     DEFAULT_SORT,
@@ -20,14 +20,14 @@ from plaudit.domain.errors import Invalid
 
 def _text(key: str, value: str) -> str:
     if not value:
-        raise _bad(key, "needs a value")
+        raise bad(key, "needs a value")
     return value
 
 
 def _states(key: str, value: str) -> frozenset[str]:
     states = frozenset(split_list(value))
     if not states or not states <= BADGE_STATES:
-        raise _bad(key, f"must be among {', '.join(sorted(BADGE_STATES))}")
+        raise bad(key, f"must be among {', '.join(sorted(BADGE_STATES))}")
     return states
 
 
@@ -35,34 +35,24 @@ def _uuids(key: str, value: str) -> frozenset[UUID]:
     try:
         found = frozenset(UUID(item) for item in split_list(value))
     except ValueError:
-        raise _bad(key, "must be ids (UUIDs)") from None
+        raise bad(key, "must be ids (UUIDs)") from None
     if not found:
-        raise _bad(key, "needs a value")
+        raise bad(key, "needs a value")
     return found
 
 
 def _words(key: str, value: str) -> frozenset[str]:
     found = frozenset(split_list(value))
     if not found:
-        raise _bad(key, "needs a value")
+        raise bad(key, "needs a value")
     return found
-
-
-def _boolean(key: str, value: str) -> bool:
-    if value.lower() not in {"true", "false"}:
-        raise _bad(key, "must be true or false")
-    return value.lower() == "true"
 
 
 def _day(key: str, value: str) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _bad(key, "is not a date (YYYY-MM-DD)") from None
-
-
-def _bad(key: str, reason: str) -> Invalid:
-    return Invalid(fields={"filter": [f"{key} {reason}"]})
+        raise bad(key, "is not a date (YYYY-MM-DD)") from None
 
 
 # Credly key -> (BadgeFilter field, how its value reads).
@@ -72,7 +62,7 @@ VALUE_KEYS: dict[str, tuple[str, Callable[[str, str], Any]]] = {
     "user_id": ("user_ids", _uuids),
     "issuer_id": ("issuer_ids", _uuids),
     "issuer_earner_id": ("earner_id", _text),
-    "public": ("public", _boolean),
+    "public": ("public", boolean),
     "badge_templates[owner_id]": ("owner_ids", _uuids),
     "badge_templates[name]": ("template_name", _text),
     "badge_templates[reporting_tags]": ("reporting_tags", _words),

@@ -19,16 +19,9 @@ FORMATS = ("default", "minimal")
 
 
 def minimal(credential: Credential, base_url: str) -> Json:
-    first, middle, last = badge_mapping.name_parts(credential)
     return {
         "id": str(credential.uuid),
-        "issued_to": credential.recipient_name,
-        "issued_to_first_name": first,
-        "issued_to_middle_name": middle,
-        "issued_to_last_name": last,
-        "issuer_earner_id": credential.recipient_external_id,
-        "locale": credential.locale or "en",
-        "public": not credential.private,
+        **badge_mapping.recipient_fields(credential),
         "recipient_email": credential.recipient_email,
         "state": credential.state,
         "badge_url": urls.credential_page(base_url, credential.encoded_id),

@@ -122,13 +122,7 @@ def badge_out(
         "badge_template": mapping.badge_template_out(
             credential.achievement, organization, base_url
         ),
-        "issued_to": credential.recipient_name,
-        "issued_to_first_name": first,
-        "issued_to_middle_name": middle,
-        "issued_to_last_name": last,
-        "issuer_earner_id": credential.recipient_external_id,
-        "locale": credential.locale or "en",
-        "public": not credential.private,
+        **recipient_fields(credential),
         "is_private_badge": credential.private,
         "translate_metadata": False,
         "replacement_badge_id": _linked(found, credential.replaced_by_id),
@@ -158,4 +152,18 @@ def badge_out(
         "completed_pathway_id": None,
         "badge_url": page,
         "accept_badge_url": urls.wallet(base_url, credential=credential.encoded_id),
+    }
+
+
+def recipient_fields(credential: Credential) -> Json:
+    """The badge's recipient and visibility fields, the same in every badge_format."""
+    first, middle, last = name_parts(credential)
+    return {
+        "issued_to": credential.recipient_name,
+        "issued_to_first_name": first,
+        "issued_to_middle_name": middle,
+        "issued_to_last_name": last,
+        "issuer_earner_id": credential.recipient_external_id,
+        "locale": credential.locale or "en",
+        "public": not credential.private,
     }

@@ -26,13 +26,13 @@ from plaudit.dialects.credly.auth import Token, authorize_organization
 from plaudit.dialects.credly.badge_filters import parse_filter, parse_sort
 from plaudit.dialects.credly.badge_mapping import badge_out
 from plaudit.dialects.credly.errors import envelope
-from plaudit.dialects.credly.paging import list_metadata, page_request
+from plaudit.dialects.credly.paging import list_page, page_request
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.domain import limits
 from plaudit.domain.badge_search import MAX_OFFSET_ROWS
 from plaudit.domain.errors import Invalid
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import badge_search
+from plaudit.services import badge_links, badge_search
 from plaudit.store.tables import Credential, Organization
 
 router = CredlyRouter(tags=["Credly: badge search"])
@@ -65,11 +65,10 @@ async def get_issued_badges(
         found = badge_search.search(
             session, scope, chosen, order, offset=wanted.offset, size=wanted.per
         )
-        rows = [badge_out(item, organization, settings.public_base_url) for item in found.items]
-        return {
-            "data": rows,
-            "metadata": list_metadata(request.url, wanted, len(rows), found.total_count),
-        }
+        links = badge_links.linked_uuids(session, found.items)
+        base_url = settings.public_base_url
+        rows = [badge_out(item, organization, base_url, links=links) for item in found.items]
+        return list_page(request.url, wanted, rows, found.total_count)
 
     return await work(run)
 
@@ -105,7 +104,7 @@ async def high_volume_issued_badge_search(
         if chosen_format == "minimal":
             rows = [badge_formats.minimal(item, base_url) for item in found.items]
         else:
-            rows = _default_rows(session, found.items, organization, base_url)
+            rows = default_rows(session, found.items, organization, base_url)
         next_url = None
         if found.next_key is not None:
             next_url = str(request.url.include_query_params(cursor=encode_cursor(*found.next_key)))
@@ -114,11 +113,11 @@ async def high_volume_issued_badge_search(
     return JSONResponse(await work(run))
 
 
-def _default_rows(
+def default_rows(
     session: Session, items: list[Credential], organization: Organization, base_url: str
 ) -> list[Json]:
     """The default format: each template's summary built once, replacements in one query."""
-    replacements = badge_search.replacement_uuids(session, items)
+    links = badge_links.linked_uuids(session, items)
     templates: dict[int, Json] = {}
     rows = []
     for item in items:
@@ -132,7 +131,7 @@ def _default_rows(
                 organization,
                 base_url,
                 template=templates[item.achievement_id],
-                replacement=replacements.get(item.id),
+                replacement=None if item.replaced_by_id is None else links.get(item.replaced_by_id),
             )
         )
     return rows

@@ -19,14 +19,19 @@ from sqlalchemy.orm import Session
 
 from plaudit.dialects.credly import mapping
 from plaudit.dialects.credly.auth import Token, authorize_organization
-from plaudit.dialects.credly.filters import split_filter, split_list
-from plaudit.dialects.credly.paging import list_metadata, page_request
+from plaudit.dialects.credly.filters import boolean, split_filter, split_list
+from plaudit.dialects.credly.paging import list_page, page_request
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.dialects.credly.schemas import BadgeTemplateBody
 from plaudit.domain.achievements import AchievementFields, AchievementSearch
 from plaudit.domain.errors import Conflict, Invalid
 from plaudit.http.deps import AppSettings, DbWork
-from plaudit.services import achievements, template_image_fetch, template_images
+from plaudit.services import (
+    achievements,
+    guarded_network,
+    template_image_fetch,
+    template_images,
+)
 from plaudit.store.tables import Achievement, Organization
 
 router = CredlyRouter(tags=["Credly: badge templates"])
@@ -84,10 +89,8 @@ def parse_filter(text: str | None, organization: Organization) -> TemplateFilter
             raise Invalid(fields={"filter": ["query and a partial name cannot be combined"]})
         values["name"] = pairs["query"]
     if "public" in pairs:
-        if pairs["public"].lower() not in {"true", "false"}:
-            raise Invalid(fields={"filter": ["public must be true or false"]})
         # Every Plaudit template is public: its BadgeClass is served to anyone.
-        empty = empty or pairs["public"].lower() == "false"
+        empty = empty or not boolean("public", pairs["public"])
     if "owner_id" in pairs:
         empty = empty or pairs["owner_id"].lower() != str(organization.uuid)
     for key, field in LIST_KEYS.items():
@@ -102,8 +105,9 @@ def parse_filter(text: str | None, organization: Organization) -> TemplateFilter
     return TemplateFilter(AchievementSearch(**values), empty=empty)
 
 
-def _out(achievement: Achievement, organization: Organization, base_url: str) -> Json:
-    return mapping.badge_template_out(achievement, organization, base_url)
+def _one(achievement: Achievement, organization: Organization, base_url: str) -> Json:
+    """A single-template answer."""
+    return {"data": mapping.badge_template_out(achievement, organization, base_url), "metadata": {}}
 
 
 @router.get(BASE, summary="List badge templates")
@@ -124,15 +128,13 @@ async def list_badge_templates(
         if sort is not None and sort.strip():
             chosen = replace(chosen, search=replace(chosen.search, sort=sort.strip()))
         if chosen.empty:
-            return {"data": [], "metadata": list_metadata(request.url, wanted, 0, 0)}
+            return list_page(request.url, wanted, [], 0)
         found = achievements.search(
             session, scope, chosen.search, page=wanted.page, page_size=wanted.per
         )
-        rows = [_out(item, organization, settings.public_base_url) for item in found.items]
-        return {
-            "data": rows,
-            "metadata": list_metadata(request.url, wanted, len(rows), found.total_count),
-        }
+        base_url = settings.public_base_url
+        rows = [mapping.badge_template_out(item, organization, base_url) for item in found.items]
+        return list_page(request.url, wanted, rows, found.total_count)
 
     return await work(run)
 
@@ -144,7 +146,7 @@ async def get_badge_template(
     def run(session: Session) -> Json:
         scope, organization = authorize_organization(session, token, organization_id)
         achievement = achievements.get_by_uuid(session, scope, template_id)
-        return {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+        return _one(achievement, organization, settings.public_base_url)
 
     return await work(run)
 
@@ -171,7 +173,7 @@ async def create_badge_template(
             design = template_images.badge_design(session, scope, image, body.name or "")
             fields.badge_design_id = design.id
         achievement = achievements.create(session, scope, fields)
-        answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+        answer = _one(achievement, organization, settings.public_base_url)
         session.commit()
         response.headers["Location"] = answer["data"]["url"]
         return answer
@@ -203,7 +205,7 @@ async def update_badge_template(
             name = body.name or found.name
             fields.badge_design_id = template_images.badge_design(session, scope, image, name).id
         achievement = achievements.update(session, scope, found.id, fields)
-        answer = {"data": _out(achievement, organization, settings.public_base_url), "metadata": {}}
+        answer = _one(achievement, organization, settings.public_base_url)
         session.commit()
         return answer
 
@@ -239,7 +241,7 @@ async def _image(
     await work(check)
     if not template_images.is_url(body.image):
         return await run_in_threadpool(template_images.decode, body.image)
-    allowed = template_image_fetch.allowed_hosts(settings.template_image_fetch_allow_hosts)
+    allowed = guarded_network.allowed_hosts(settings.template_image_fetch_allow_hosts)
     return await run_in_threadpool(template_image_fetch.fetch, body.image, allowed)
 
 
@@ -253,10 +255,7 @@ def _state_route(state: str) -> Any:
             achievement = achievements.update(
                 session, scope, found.id, AchievementFields(state=state)
             )
-            answer = {
-                "data": _out(achievement, organization, settings.public_base_url),
-                "metadata": {},
-            }
+            answer = _one(achievement, organization, settings.public_base_url)
             session.commit()
             return answer
 

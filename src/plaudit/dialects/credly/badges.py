@@ -11,7 +11,6 @@ a 302 to the current badge of its chain (seed: "the service will return a redire
 
 from datetime import UTC, datetime
 from typing import Any
-from uuid import UUID
 
 from fastapi import Response
 from fastapi.responses import RedirectResponse
@@ -25,7 +24,7 @@ from plaudit.domain.errors import Duplicate, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, DbWork
 from plaudit.services import achievements, badge_lifecycle, credentials
-from plaudit.store.tables import Achievement, Credential
+from plaudit.store.tables import Achievement, Credential, Organization
 
 router = CredlyRouter(tags=["Credly: badges"])
 Json = dict[str, Any]
@@ -72,7 +71,7 @@ async def issue_badge(
         except Invalid as refused:
             raise credly_invalid(refused) from None
         badge = issued.credential
-        answer = {"data": badge_out(badge, organization, settings.public_base_url), "metadata": {}}
+        answer = badge_answer(badge, organization, settings.public_base_url)
         session.commit()
         response.headers["Location"] = badge_url(settings.public_base_url, organization, badge)
         return answer
@@ -86,26 +85,18 @@ async def get_badge(
 ) -> Json | RedirectResponse:
     def run(session: Session) -> Json | RedirectResponse:
         scope, organization = authorize_organization(session, token, organization_id)
-        badge = by_uuid(session, scope, badge_id)
+        badge = credentials.get_by_uuid(session, scope, badge_id)
         if badge.replaced_by_id is not None:
             current = badge_lifecycle.current_of(session, badge)
             location = badge_url(settings.public_base_url, organization, current)
             return RedirectResponse(location, status_code=302)
-        return {"data": badge_out(badge, organization, settings.public_base_url), "metadata": {}}
+        return badge_answer(badge, organization, settings.public_base_url)
 
     return await work(run)
 
 
-def by_uuid(session: Session, scope: Scope, badge_id: str) -> Credential:
-    """The caller's badge by its UUID; any other (another organization's too) is a 404."""
-    try:
-        wanted = UUID(badge_id.strip())
-    except ValueError:
-        raise NotFound("badge") from None
-    badge = session.scalar(credentials.scoped(scope).where(Credential.uuid == wanted))
-    if badge is None:
-        raise NotFound("badge")
-    return badge
+def badge_answer(credential: Credential, organization: Organization, base_url: str) -> Json:
+    return {"data": badge_out(credential, organization, base_url), "metadata": {}}
 
 
 def template_of(session: Session, scope: Scope, template_id: str) -> Achievement:

@@ -28,3 +28,15 @@ def split_filter(text: str | None, known_keys: Collection[str]) -> dict[str, str
 def split_list(value: str) -> list[str]:
     """A comma-delimited list value (`state::pending,accepted`), without blanks."""
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def boolean(key: str, value: str) -> bool:
+    """`true` or `false`, any case."""
+    if value.lower() not in {"true", "false"}:
+        raise bad(key, "must be true or false")
+    return value.lower() == "true"
+
+
+def bad(key: str, reason: str) -> Invalid:
+    """A filter value Plaudit cannot read: a 422 naming `filter`."""
+    return Invalid(fields={"filter": [f"{key} {reason}"]})

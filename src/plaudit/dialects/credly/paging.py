@@ -53,5 +53,10 @@ def list_metadata(url: URL, request: PageRequest, count: int, total_count: int) 
     }
 
 
+def list_page(url: URL, request: PageRequest, rows: list[Any], total_count: int) -> dict[str, Any]:
+    """A list endpoint's whole answer: this page's rows and Credly's list metadata."""
+    return {"data": rows, "metadata": list_metadata(url, request, len(rows), total_count)}
+
+
 def _page_url(url: URL, page: int | None) -> str | None:
     return None if page is None else str(url.include_query_params(page=page))

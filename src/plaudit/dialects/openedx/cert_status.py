@@ -16,8 +16,9 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException
 
 from plaudit.dialects.openedx.auth import Caller, OpenedxCaller
-from plaudit.dialects.openedx.cert_status_body import NON_FIELD, form_data, parse_query
+from plaudit.dialects.openedx.cert_status_body import form_data, parse_query
 from plaudit.dialects.openedx.cert_status_mapping import learner_status_out
+from plaudit.dialects.openedx.errors import NON_FIELD, not_a_list
 from plaudit.dialects.openedx.routing import OpenedxRouter
 from plaudit.domain.errors import Forbidden, Invalid
 from plaudit.http.deps import DbWork
@@ -51,8 +52,7 @@ async def legacy_learner_cert_status(request: Request, caller: Caller, work: DbW
 async def bulk_learner_cert_status(request: Request, caller: Caller, work: DbWork) -> Any:
     body = await _allowed_body(request, caller)
     if not isinstance(body, list):
-        reason = f'Expected a list of items but got type "{type(body).__name__}".'
-        return JSONResponse({NON_FIELD: [reason]}, status_code=400)
+        return JSONResponse({NON_FIELD: [not_a_list(body)]}, status_code=400)
     if len(body) > MAX_ENTRIES:
         reason = f"Ensure this field has no more than {MAX_ENTRIES} elements."
         return JSONResponse({NON_FIELD: [reason]}, status_code=400)

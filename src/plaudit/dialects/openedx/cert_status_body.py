@@ -9,23 +9,24 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
+from plaudit.dialects.openedx.errors import (
+    NON_FIELD,
+    NOT_INTEGER,
+    NOT_STRING,
+    not_a_dict,
+    not_a_list,
+)
 from plaudit.domain.errors import Invalid
 from plaudit.services.openedx_cert_status import StatusQuery
 
 LIST_FIELDS = ("courses", "course_runs")
-NON_FIELD = "non_field_errors"
 ONE_IDENTIFIER = "Exactly one of lms_user_id and username is required."
-NOT_STRING = "Not a valid string."
-NOT_INTEGER = "A valid integer is required."
 
 
 def parse_query(data: Any) -> StatusQuery:
     """One learner's query, or Invalid naming every field that is wrong."""
     if not isinstance(data, Mapping):
-        received = type(data).__name__
-        raise Invalid(
-            fields={NON_FIELD: [f"Invalid data. Expected a dictionary, but got {received}."]}
-        )
+        raise Invalid(fields={NON_FIELD: [not_a_dict(data)]})
     errors: dict[str, list[str]] = {}
     username = _username(data.get("username"), errors)
     lms_user_id = _lms_user_id(data.get("lms_user_id"), errors)
@@ -78,7 +79,7 @@ def _strings(data: Mapping[str, Any], name: str, errors: dict[str, list[str]]) -
     if value is None:
         return []
     if not isinstance(value, list):
-        errors[name] = [f'Expected a list of items but got type "{type(value).__name__}".']
+        errors[name] = [not_a_list(value)]
         return []
     if not all(isinstance(item, str) for item in value):
         errors[name] = [NOT_STRING]

@@ -9,18 +9,22 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from plaudit.dialects.openedx.errors import (
+    NON_FIELD,
+    NOT_INTEGER,
+    NOT_NULL,
+    NOT_STRING,
+    REQUIRED,
+    not_a_dict,
+    not_a_list,
+)
 from plaudit.services.openedx_credentials import STATUSES
 
-REQUIRED = "This field is required."
-NOT_NULL = "This field may not be null."
 NOT_BLANK = "This field may not be blank."
-NOT_STRING = "Not a valid string."
 TOO_LONG = "Ensure this field has no more than 255 characters."
-NOT_INTEGER = "A valid integer is required."
 BAD_DATE = "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
 DUPLICATE_NAMES = "Attribute names cannot be duplicated."
 MISSING_IDENTIFIER = "Credential identifier is missing."
-NON_FIELD = "non_field_errors"
 MAX_LENGTH = 255
 
 
@@ -81,8 +85,7 @@ def _object(body: Any) -> dict[str, Any]:
     if body is None:
         return {}
     if not isinstance(body, dict):
-        received = type(body).__name__
-        raise BadRequest({NON_FIELD: [f"Invalid data. Expected a dictionary, but got {received}."]})
+        raise BadRequest({NON_FIELD: [not_a_dict(body)]})
     return body
 
 
@@ -157,15 +160,14 @@ def _attributes(data: dict[str, Any], errors: dict[str, Any]) -> list[tuple[str,
         errors["attributes"] = [NOT_NULL]
         return None
     if not isinstance(value, list):
-        errors["attributes"] = [f'Expected a list of items but got type "{type(value).__name__}".']
+        errors["attributes"] = [not_a_list(value)]
         return None
     items: list[tuple[str, str]] = []
     item_errors: list[dict[str, Any]] = []
     for item in value:
         found: dict[str, Any] = {}
         if not isinstance(item, dict):
-            received = type(item).__name__
-            found[NON_FIELD] = [f"Invalid data. Expected a dictionary, but got {received}."]
+            found[NON_FIELD] = [not_a_dict(item)]
         else:
             name = _string(item, "name", found, required=True)
             text = _string(item, "value", found, required=True)
@@ -186,10 +188,7 @@ def _date_override(data: dict[str, Any], errors: dict[str, Any]) -> date | None:
     if value is None:
         return None
     if not isinstance(value, dict):
-        received = type(value).__name__
-        errors["date_override"] = {
-            NON_FIELD: [f"Invalid data. Expected a dictionary, but got {received}."]
-        }
+        errors["date_override"] = {NON_FIELD: [not_a_dict(value)]}
         return None
     if "date" not in value:
         errors["date_override"] = {"date": [REQUIRED]}

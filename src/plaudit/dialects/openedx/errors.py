@@ -25,16 +25,21 @@ NOT_AUTHENTICATED = "Authentication credentials were not provided."
 FORBIDDEN = "You do not have permission to perform this action."
 NOT_FOUND = "Not found."
 NON_FIELD = "non_field_errors"
+# DRF's field messages, for the bodies checked by hand (credential_body, cert_status_body) too.
+REQUIRED = "This field is required."
+NOT_NULL = "This field may not be null."
+NOT_STRING = "Not a valid string."
+NOT_INTEGER = "A valid integer is required."
 # edx-drf-extensions' JwtAuthentication answers its 401s with this challenge.
 CHALLENGE = {"WWW-Authenticate": 'JWT realm="api"'}
 # DRF's messages for what Pydantic reports by type (the rest: "Invalid value.").
 REASONS = {
-    "missing": "This field is required.",
-    "none_required": "This field may not be null.",
-    "string_type": "Not a valid string.",
-    "int_type": "A valid integer is required.",
-    "int_parsing": "A valid integer is required.",
-    "int_from_float": "A valid integer is required.",
+    "missing": REQUIRED,
+    "none_required": NOT_NULL,
+    "string_type": NOT_STRING,
+    "int_type": NOT_INTEGER,
+    "int_parsing": NOT_INTEGER,
+    "int_from_float": NOT_INTEGER,
     "float_type": "A valid number is required.",
     "float_parsing": "A valid number is required.",
     "decimal_parsing": "A valid number is required.",
@@ -54,6 +59,14 @@ REASONS = {
     "extra_forbidden": "Unknown field.",
 }
 INVALID = "Invalid value."
+
+
+def not_a_dict(value: Any) -> str:
+    return f"Invalid data. Expected a dictionary, but got {type(value).__name__}."
+
+
+def not_a_list(value: Any) -> str:
+    return f'Expected a list of items but got type "{type(value).__name__}".'
 
 
 def detail(text: str, *, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -133,8 +146,7 @@ def _reason(problem: dict[str, Any]) -> str:
     if kind != "missing" and "input" in problem and problem["input"] is None:
         return REASONS["none_required"]
     if kind in {"model_type", "dict_type", "model_attributes_type"}:
-        received = type(problem.get("input")).__name__
-        return f"Invalid data. Expected a dictionary, but got {received}."
+        return not_a_dict(problem.get("input"))
     if kind == "value_error" and problem.get("ctx", {}).get("error") is not None:
         # A validator's own message (a rule of the dialect, in upstream's words).
         return str(problem["ctx"]["error"])

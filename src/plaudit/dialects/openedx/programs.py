@@ -12,13 +12,12 @@ Staff only (the site's service user, an administrator, an API key); learners get
 from typing import Annotated, Any
 
 from fastapi import Body, Request
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from plaudit.dialects.openedx.auth import Caller, OpenedxCaller
 from plaudit.dialects.openedx.catalog_mapping import program_out
-from plaudit.dialects.openedx.drf_paging import INVALID_PAGE, InvalidPage, page_of, paged, resolve
+from plaudit.dialects.openedx.drf_paging import page_of, paged, resolve
 from plaudit.dialects.openedx.routing import OpenedxRouter
 from plaudit.domain.errors import Forbidden
 from plaudit.domain.openedx_catalog import parse_programs
@@ -50,10 +49,7 @@ async def list_programs(
     request: Request, caller: Caller, work: DbWork, settings: AppSettings
 ) -> Any:
     _staff(caller)
-    try:
-        page = page_of(request.query_params)
-    except InvalidPage:
-        return JSONResponse({"detail": INVALID_PAGE}, status_code=404)
+    page = page_of(request.query_params)
 
     def run(session: Session) -> Json:
         count = openedx_programs.count(session, caller.organization_id)
@@ -65,10 +61,7 @@ async def list_programs(
         results = [program_out(program, runs[program.id]) for program in programs]
         return paged(request, settings.public_base_url, page, number, count, results)
 
-    try:
-        return await work(run)
-    except InvalidPage:
-        return JSONResponse({"detail": INVALID_PAGE}, status_code=404)
+    return await work(run)
 
 
 @router.post(PATH, summary="Import programs in course-discovery's shape")

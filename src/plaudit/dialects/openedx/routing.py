@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import Receive, Scope, Send
 
 from plaudit.dialects.openedx import auth
+from plaudit.dialects.openedx.drf_paging import INVALID_PAGE, InvalidPage
 from plaudit.dialects.openedx.errors import (
     detail,
     error_response,
@@ -72,6 +73,12 @@ class OpenedxRoute(DialectRoute):
 
     def internal_error(self) -> Response:
         return detail("A server error occurred.", status=500)
+
+    def known_error(self, request: Request, error: Exception) -> Response | None:
+        """A page of a list that does not exist (drf_paging)."""
+        if isinstance(error, InvalidPage):
+            return detail(INVALID_PAGE, status=404)
+        return None
 
 
 class OpenedxRouter(APIRouter):
