@@ -10,8 +10,9 @@ from plaudit.dialects.accredible.openapi import describe_answers
 from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.dialects.credly.router import router as credly_router
 from plaudit.dialects.openedx.router import router as openedx_router
+from plaudit.http.database_ping import DatabasePing
 from plaudit.http.docs import mount_docs
-from plaudit.http.health import router as health_router
+from plaudit.http.health import route as health_route
 from plaudit.http.method_not_allowed import install_method_not_allowed
 from plaudit.http.rate_limit import RateLimits
 from plaudit.http.render_slots import set_slots
@@ -26,7 +27,9 @@ from plaudit.services.remote_issuers import FetchPolicy, RemoteIssuers
 from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
+from plaudit.web import page_views
 from plaudit.web.pages import compile_templates
+from plaudit.web.rendered_pages import RenderedPages
 from plaudit.web.router import router as web_router
 
 
@@ -35,12 +38,13 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The in-process job worker; the verification workers (started on first use) stop with
     the app. Page templates are compiled before the first request."""
     compile_templates()
-    async with worker_lifespan(app):
+    async with worker_lifespan(app), page_views.flushing(app):
         try:
             yield
         finally:
             app.state.verification_workers.close()
             app.state.remote_issuers.close()
+            app.state.database_ping.close()
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -64,6 +68,9 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     app.state.database = database or Database(
         settings.resolved_database_url, lock_timeout_seconds=settings.db_lock_timeout_seconds
     )
+    app.state.database_ping = DatabasePing(app.state.database)
+    app.state.page_views = page_views.PageViews(app.state.database)
+    app.state.rendered_pages = RenderedPages()
     app.state.server_secret = server_secret(settings)
     app.state.rate_limits = RateLimits(settings)
     app.state.verification_workers = VerificationWorkers(Limits.of(settings))
@@ -72,7 +79,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_handlers(app)
     install_method_not_allowed(app)
     mount_docs(app, describe_answers)
-    app.include_router(health_router)
+    app.router.routes.append(health_route)
     app.include_router(accredible_router)
     app.include_router(credly_router)
     app.include_router(openedx_router)

@@ -53,6 +53,13 @@ class Settings(BaseSettings):
         description="Run a background-job worker inside each server process; set false when "
         "separate `plaudit worker` processes run the jobs.",
     )
+    page_view_flush_seconds: float = Field(
+        default=1.0,
+        gt=0,
+        le=60,
+        description="How often each server process writes the public page views it has "
+        "counted, in one transaction (docs/adr/0011-batched-page-views.md).",
+    )
     job_poll_seconds: float = Field(
         default=1.0, gt=0, description="How long an idle worker waits before looking for jobs."
     )

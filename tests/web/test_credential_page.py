@@ -298,7 +298,9 @@ def test_the_page_costs_a_few_queries_whatever_the_credential_holds(
     for credential in (small, large):
         with counting_queries(database) as statements:
             assert http.get(credential["url"]).status_code == 200
-        counts.append(len(statements))
+        # The shared server's batch of views may be written meanwhile (web/page_views.py).
+        page = [s for s in statements if not s.startswith("INSERT INTO analytics_events")]
+        counts.append(len(page))
     assert counts[0] == counts[1]
     assert counts[0] <= 5, counts
 

@@ -1,32 +1,48 @@
-"""One structured log line per request, with a request id that is also a response header."""
+"""One structured log line per request, with a request id that is also a response header.
+
+The line is written at every request, so when the JSON handler alone would receive it, as under
+`plaudit serve`, the middleware formats and writes it itself: the same bytes, without the
+LogRecord, caller lookup and handler dispatch that were three quarters of its cost. Anything else
+listening (a test runner's handler, a filter) gets it through `logging` as before.
+"""
 
 import json
 import logging
+import random
 import re
 import time
-import uuid
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 REQUEST_ID_HEADER = "x-request-id"
+_REQUEST_ID_HEADER_BYTES = REQUEST_ID_HEADER.encode()
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
+_ENCODER = json.JSONEncoder(default=str)
 
 logger = logging.getLogger("plaudit.request")
 
 
+def json_line(
+    time_text: str, level: str, name: str, event: str, fields: dict[str, Any]
+) -> dict[str, Any]:
+    return {"time": time_text, "level": level, "logger": name, "event": event, **fields}
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "event": record.getMessage(),
-        }
-        line.update(getattr(record, "fields", {}))
+        line = json_line(
+            self.formatTime(record, TIME_FORMAT),
+            record.levelname.lower(),
+            record.name,
+            record.getMessage(),
+            getattr(record, "fields", {}),
+        )
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+        return _ENCODER.encode(line)
 
 
 class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
@@ -35,6 +51,17 @@ class JsonHandler(logging.StreamHandler):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self.setFormatter(JsonFormatter())
+
+    def write(self, line: str) -> None:
+        """Writes a line formatted already, as `emit` writes a record's."""
+        try:
+            with self.lock:  # type: ignore[union-attr]
+                self.stream.write(line + self.terminator)
+                self.flush()
+        except RecursionError:
+            raise
+        except Exception:
+            self.handleError(logging.makeLogRecord({"msg": line}))
 
 
 def configure_logging(level: str) -> None:
@@ -79,7 +106,7 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        request_id = _incoming_request_id(scope) or new_request_id()
         scope.setdefault("state", {})["request_id"] = request_id
         started = time.perf_counter()
         status = 500
@@ -89,30 +116,65 @@ class RequestLogMiddleware:
             if message["type"] == "http.response.start":
                 status = message["status"]
                 headers = list(message.get("headers", []))
-                headers.append((REQUEST_ID_HEADER.encode(), request_id.encode()))
+                headers.append((_REQUEST_ID_HEADER_BYTES, request_id.encode()))
                 message["headers"] = headers
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            logger.info(
-                "request",
-                extra={
-                    "fields": {
+            if logger.isEnabledFor(logging.INFO):
+                log_request(
+                    {
                         "request_id": request_id,
                         "method": scope["method"],
                         "path": scope["path"],
                         "status": status,
                         "duration_ms": round((time.perf_counter() - started) * 1000, 2),
                     }
-                },
-            )
+                )
+
+
+def log_request(fields: dict[str, Any]) -> None:
+    """The `request` line at INFO: written straight to the JSON handler when it alone would
+    receive it, else through `logging`."""
+    handler = _sole_json_handler()
+    if handler is None:
+        logger.info("request", extra={"fields": fields})
+        return
+    line = json_line(time.strftime(TIME_FORMAT), "info", logger.name, "request", fields)
+    handler.write(_ENCODER.encode(line))
+
+
+def _sole_json_handler() -> JsonHandler | None:
+    """The root's JSON handler if it alone would receive this logger's INFO lines, and no
+    filter would see them first (a logger's filters apply to its own lines only); else None."""
+    if logger.filters:
+        return None
+    current: logging.Logger | None = logger
+    root = logging.getLogger()
+    while current is not root:
+        if current is None or current.handlers or not current.propagate:
+            return None
+        current = current.parent
+    if len(root.handlers) != 1:
+        return None
+    handler = root.handlers[0]
+    if type(handler) is not JsonHandler or handler.filters or handler.level > logging.INFO:
+        return None
+    return handler if type(handler.formatter) is JsonFormatter else None
+
+
+def new_request_id() -> str:
+    """32 random hex digits, as a uuid4's hex. A request id names a log line and need not be
+    unguessable, so it comes from `random` (reseeded in every forked process) rather than
+    `os.urandom`, a system call per request."""
+    return f"{random.getrandbits(128):032x}"
 
 
 def _incoming_request_id(scope: Scope) -> str | None:
     for name, value in scope.get("headers", []):
-        if name == REQUEST_ID_HEADER.encode():
+        if name == _REQUEST_ID_HEADER_BYTES:
             text = value.decode("latin-1")
             return text if _SAFE_REQUEST_ID.match(text) else None
     return None

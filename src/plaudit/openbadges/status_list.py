@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -188,25 +188,27 @@ def allocate_new(
             and _used(session, organization_id, purpose, number) >= _FULL_ENOUGH
         ):
             return [allocate(session, credential, purpose, new=True) for credential in credentials]
-    entries = [
-        StatusEntry(
-            organization_id=organization_id,
-            purpose=purpose,
-            list_number=number,
-            index=index,
-            credential_id=credential.id,
-            credential_encoded_id=credential.encoded_id,
-            credential_uuid=credential.uuid,
-            is_set=False,
-        )
+    rows = [
+        {
+            "organization_id": organization_id,
+            "purpose": purpose,
+            "list_number": number,
+            "index": index,
+            "credential_id": credential.id,
+            "credential_encoded_id": credential.encoded_id,
+            "credential_uuid": credential.uuid,
+            "is_set": False,
+        }
         for credential, index in zip(credentials, indices, strict=False)
     ]
     try:
+        # One Core executemany: an ORM flush of the new entries cost more than drawing them.
         with session.begin_nested():
-            session.add_all(entries)
+            session.connection().execute(insert(StatusEntry.__table__), rows)
     except IntegrityError:
         return [allocate(session, credential, purpose, new=True) for credential in credentials]
-    return entries
+    # Detached copies of what was inserted: callers read where each entry is, nothing more.
+    return [StatusEntry(**row) for row in rows]
 
 
 def _used(session: Session, organization_id: int, purpose: str, number: int) -> int:

@@ -1,8 +1,10 @@
 """Credentials: issue one, read, change and delete it."""
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy import Select, bindparam, exists, or_, select
@@ -53,6 +55,15 @@ def get(session: Session, scope: Scope, ref: str) -> Credential:
     if (number := limits.parse_id(ref)) is not None:
         conditions.append(Credential.id == number)
     matches = session.scalars(scoped(scope).where(or_(*conditions))).all()
+    return first_named(ref, matches)
+
+
+Matched = TypeVar("Matched")
+
+
+def first_named(ref: str, matches: Sequence[Matched]) -> Matched:
+    """Of the credentials a reference matched, the one it names first: by license id, then our
+    id, then encoded id (ORM objects or rows alike). NotFound when none."""
     for matches_ref in (
         lambda c: c.license_id == ref,
         lambda c: str(c.id) == ref,

@@ -9,14 +9,18 @@ leaves its status entry behind, named by its encoded id: that is the tombstone t
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, select
 from sqlalchemy.orm import Session, joinedload
 
 from plaudit.domain import limits
 from plaudit.domain.credential_state import CredentialDeleted
 from plaudit.domain.errors import NotFound
 from plaudit.openbadges import status_list
+from plaudit.services import credential_reads
+from plaudit.services.credential_reads import Columns, CredentialRead
+from plaudit.store.group_tables import SkillCategory
 from plaudit.store.signing_tables import StatusEntry
 from plaudit.store.tables import Achievement, Credential, Department, Organization
 
@@ -25,11 +29,12 @@ MAX_ENCODED_ID = 32
 
 @dataclass(frozen=True)
 class PublicCredential:
-    """Loaded rows only: safe to read after the session that found them has closed."""
+    """Loaded rows only: safe to read after the session that found them has closed. ORM
+    objects from `find`; the same columns, read-only, from `read`."""
 
-    credential: Credential
-    organization: Organization
-    department: Department
+    credential: Credential | CredentialRead
+    organization: Organization | Columns
+    department: Department | Columns
     revoked: bool
 
 
@@ -50,6 +55,60 @@ def find(session: Session, encoded_id: str) -> PublicCredential:
         raise _missing(session, encoded_id)
     credential, organization, department, reason = row
     return PublicCredential(credential, organization, department, reason == status_list.REVOKED)
+
+
+def read(session: Session, encoded_id: str) -> PublicCredential:
+    """What `find` finds, read with three Core statements for the pages that only show it
+    (rows with the ORM objects' attribute names: services/credential_reads.py). Its rows cannot
+    be written back; pages that sign or render use `find`."""
+    if not encoded_id or len(encoded_id) > MAX_ENCODED_ID or limits.contains_nul(encoded_id):
+        raise NotFound("credential")
+    row = session.execute(_READ, {"encoded_id": encoded_id}).first()
+    if row is None:
+        raise _missing(session, encoded_id)
+    values = tuple(row)
+    credential, achievement, organization, department = (
+        dict(zip(names, values[start : start + len(names)], strict=True))
+        for names, start in _READ_PARTS
+    )
+    category_id, category_name, reason = values[len(values) - 3 :]
+    achievement["skill_category"] = (
+        None if category_id is None else Columns({"id": category_id, "name": category_name})
+    )
+    evidence_items, references = credential_reads.collections_of(session, credential["id"])
+    shown = CredentialRead(Columns(credential), Columns(achievement), evidence_items, references)
+    return PublicCredential(
+        shown, Columns(organization), Columns(department), reason == status_list.REVOKED
+    )
+
+
+def _read_statement() -> tuple[Select[Any], list[tuple[list[str], int]]]:
+    """One row: the credential's, its achievement's, organization's and department's columns,
+    its skill category and its revocation reason. With where each table's columns start."""
+    tables = [
+        Credential.__table__,
+        Achievement.__table__,
+        Organization.__table__,
+        Department.__table__,
+    ]
+    columns: list[Any] = []
+    parts: list[tuple[list[str], int]] = []
+    for table in tables:
+        parts.append(([column.key for column in table.columns], len(columns)))
+        columns.extend(table.columns)
+    credentials, achievements, organizations, departments = tables
+    categories = SkillCategory.__table__
+    statement = (
+        select(*columns, categories.c.id, categories.c.name, StatusEntry.reason)
+        .select_from(credentials)
+        .join(achievements, achievements.c.id == credentials.c.achievement_id)
+        .join(organizations, organizations.c.id == credentials.c.organization_id)
+        .join(departments, departments.c.id == credentials.c.department_id)
+        .outerjoin(categories, categories.c.id == achievements.c.skill_category_id)
+        .outerjoin(StatusEntry, _revocation_bit_set())
+        .where(credentials.c.encoded_id == bindparam("encoded_id"))
+    )
+    return statement, parts
 
 
 def revoked_among(session: Session, credential_ids: Iterable[int]) -> set[int]:
@@ -87,3 +146,6 @@ def _missing(session: Session, encoded_id: str) -> NotFound:
         .limit(1)
     )
     return CredentialDeleted("credential") if tombstone is not None else NotFound("credential")
+
+
+_READ, _READ_PARTS = _read_statement()

@@ -1,7 +1,6 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL."""
 
 import math
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +11,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from plaudit.store import files
-from plaudit.store.outage import DatabaseUnavailable, OutageLog
+from plaudit.store.outage import OutageLog
+from plaudit.store.write_gate import WriteGate
 
 READONLY = "plaudit_readonly"
 DEFAULT_LOCK_TIMEOUT_SECONDS = 5.0
@@ -96,6 +96,14 @@ def _sqlite_engine(url: str, lock_timeout_seconds: float, **kwargs: Any) -> Engi
     return engine
 
 
+def _lock_file(engine: Engine) -> Path | None:
+    """The writers' lock file beside a SQLite database file; None for an in-memory one."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(f"{database}-writer.lock")
+
+
 class Database:
     """One engine and its session factories, for writing and for read-only work."""
 
@@ -105,10 +113,11 @@ class Database:
         self.url = normalize_url(url)
         self.lock_timeout_seconds = lock_timeout_seconds
         self.engine = make_engine(self.url, lock_timeout_seconds)
-        # SQLite has one writer at a time and its busy handler waits by sleeping in growing
-        # steps (up to 100 ms), so queued writers wake late and out of order. Writers of this
-        # process queue on a lock instead; other processes still meet the busy timeout.
-        self._write_gate = threading.Lock() if self.is_sqlite else None
+        # SQLite has one writer at a time: writers of every process queue on locks instead of
+        # SQLite's busy handler (store/write_gate.py).
+        self._write_gate = (
+            WriteGate(_lock_file(self.engine), lock_timeout_seconds) if self.is_sqlite else None
+        )
         self.outages = OutageLog()
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(
@@ -135,12 +144,8 @@ class Database:
         if self._write_gate is None:
             yield
             return
-        if not self._write_gate.acquire(timeout=self.lock_timeout_seconds):
-            raise DatabaseUnavailable("busy", "waited too long for this process's other writers")
-        try:
+        with self._write_gate.turn():
             yield
-        finally:
-            self._write_gate.release()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

@@ -34,12 +34,13 @@ class Visit:
 
 
 async def visit(request: Request, encoded_id: str) -> Visit:
-    """Loads the credential in a read-only session; NotFound for an unknown id."""
+    """Reads the credential (Core rows, not ORM objects) in a read-only session; NotFound for
+    an unknown id."""
     state = request.app.state
     who = recipient_session.signed_in(request, state.server_secret, state.settings)
 
     def run(session: Session) -> tuple[PublicCredential, str | None]:
-        shown = public_credentials.find(session, encoded_id)
+        shown = public_credentials.read(session, encoded_id)
         if shown.credential.replaced_by_id is None:
             return shown, None
         return shown, badge_lifecycle.current_of(session, shown.credential).encoded_id

@@ -1,24 +1,23 @@
 """`GET /c/{encoded_id}`: a credential's public page, the address every credential's `url`
 gives. Anyone may see a public credential; a private one only its signed-in recipient (403
-for anyone else, as a page or, for API clients, Accredible's JSON). Each view is recorded. A
-replaced credential's page redirects to its replacement's."""
+for anyone else, as a page or, for API clients, Accredible's JSON). Each view is counted (in
+batches: web/page_views.py). A replaced credential's page redirects to its replacement's."""
 
 from datetime import UTC, datetime
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from plaudit.domain import analytics
 from plaudit.http.deps import AppSettings
 from plaudit.web import (
     credential_access,
     credential_view,
     live_verification,
-    page_events,
+    page_views,
     urls,
     verifiable,
 )
-from plaudit.web.pages import WebRoute, page
+from plaudit.web.pages import WebRoute, cached_page
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -38,8 +37,8 @@ async def credential_page(request: Request, encoded_id: str, settings: AppSettin
     if (refused := credential_access.refusal(request, visit)) is not None:
         return refused
     if request.method == "GET":
-        await page_events.record(request, visit, analytics.VIEW)
+        page_views.of(request).add(visit.credential, by_recipient=visit.by_recipient)
     today = datetime.now(UTC).date()
     context = credential_view.context(visit, settings.public_base_url, today=today)
     context.update(live_verification.links(settings.public_base_url, encoded_id))
-    return page(request, "credential.html", context)
+    return cached_page(request, "credential.html", context, request.app.state.rendered_pages)

@@ -20,6 +20,7 @@ from plaudit.http.rate_limit import limits_of
 from plaudit.http.unavailable import outage_of, retry_after
 from plaudit.openbadges.keys import KeyUnavailable
 from plaudit.web import assets, urls
+from plaudit.web.rendered_pages import RenderedPages
 
 logger = logging.getLogger("plaudit.web")
 
@@ -81,6 +82,23 @@ def page(
     )
     response.headers.update({**_headers(embed), **(headers or {})})
     return response
+
+
+def cached_page(
+    request: Request, template: str, context: dict[str, Any], pages: RenderedPages
+) -> HTMLResponse:
+    """As `page` (200, not embedded), rendered once per distinct context (web/rendered_pages.py).
+    The template may use the context, `asset` and nothing else of the request."""
+    full = {"embed": False, **context}
+    key = {"base_url": request.app.state.settings.public_base_url, **full}
+
+    def render() -> str:
+        return TEMPLATES.get_template(template).render(
+            {"request": request, **_asset_urls(request), **full}
+        )
+
+    html = pages.get_or_render(template, key, render)
+    return HTMLResponse(html, headers=_headers(embed=False))
 
 
 def message_page(

@@ -17,6 +17,7 @@ from plaudit.domain.errors import Invalid
 from plaudit.http.deps import DbWork
 from plaudit.services import analytics
 from plaudit.store.reporting_tables import AnalyticsEvent
+from plaudit.web.page_views import ViewsWritten
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Analytics"])
 Json = dict[str, Any]
@@ -94,7 +95,10 @@ def _filters(parameters: Json) -> analytics.EventFilter:
 
 @router.get("/v1/analytics", summary="Index Analytics")
 async def index_analytics(
-    key: ApiKey, work: DbWork, parameters: Annotated[Json, Depends(list_parameters)]
+    key: ApiKey,
+    work: DbWork,
+    parameters: Annotated[Json, Depends(list_parameters)],
+    _views: ViewsWritten,
 ) -> Json:
     def run(session: Session) -> Json:
         scope = authorize(session, key)
@@ -114,7 +118,7 @@ async def index_analytics(
 
 
 @router.post("/v1/credentials/analytics/{id}", summary="View Credential Analytics")
-async def credential_analytics(id: str, key: ApiKey, work: DbWork) -> Json:
+async def credential_analytics(id: str, key: ApiKey, work: DbWork, _views: ViewsWritten) -> Json:
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         events = analytics.for_credential(session, scope, id)

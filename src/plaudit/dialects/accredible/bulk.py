@@ -69,9 +69,10 @@ async def bulk_create_v1(
     def run(session: Session) -> dict[str, list[dict[str, Any]]]:
         scope = authorize(session, key)
         _check_count(len(items), V1_LIMIT)
+        # Held from the start: the session keeps unchanged rows only weakly.
+        issuer = organizations.get_organization(session, scope.organization_id)
         issued = bulk_issue.issue_all(session, scope, items, today=datetime.now(UTC).date())
         signing.sign_issued(session, [item.credential for item in issued], signer)
-        issuer = organizations.get_organization(session, scope.organization_id)
         base_url = settings.public_base_url
         response = {
             "credentials": [

@@ -21,6 +21,7 @@ from plaudit.domain.credential_search import CredentialQuery, InvalidQuery
 from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, Work
 from plaudit.services import analytics, credential_search, organizations
+from plaudit.web.page_views import ViewsWritten
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
 Json = dict[str, Any]
@@ -62,7 +63,9 @@ async def search_v1(key: ApiKey, work: ReadWork, settings: AppSettings, body: Ra
 
 
 @router.post("/v2/credentials/search", summary="Search for Credentials (v2)", response_model=None)
-async def search_v2(key: ApiKey, work: ReadWork, settings: AppSettings, body: RawBody) -> Response:
+async def search_v2(
+    key: ApiKey, work: ReadWork, settings: AppSettings, body: RawBody, _views: ViewsWritten
+) -> Response:
     def run(session: Session) -> Json:
         scope = authorize(session, key)
         search = credential_queries.v2_search(_json(body))

@@ -13,7 +13,7 @@ from plaudit.dialects.accredible.schemas import CredentialBody
 from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, DbWork
 from plaudit.http.signer import IssuanceSigner
-from plaudit.services import credentials, organizations, signing
+from plaudit.services import credential_reads, credentials, organizations, signing
 from plaudit.store.tables import Credential
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
@@ -33,6 +33,9 @@ async def create_credential(
 
     def run(session: Session) -> Json:
         scope = authorize(session, key)
+        # Held for the request: the session keeps unchanged rows only weakly, and the credit
+        # check, the signing and the answer would each load the organization again.
+        _organization = organizations.get_organization(session, scope.organization_id)
         issued = credentials.issue(session, scope, fields, today=datetime.now(UTC).date())
         signing.sign_issued(session, [issued.credential], signer)
         response = _body(session, scope, issued.credential, settings.public_base_url)
@@ -46,8 +49,12 @@ async def create_credential(
 async def view_credential(id: str, key: ApiKey, work: DbWork, settings: AppSettings) -> Json:
     def run(session: Session) -> Json:
         scope = authorize(session, key)
-        credential = credentials.get(session, scope, id)
-        return _body(session, scope, credential, settings.public_base_url)
+        shown = credential_reads.shown(session, scope, id)
+        return {
+            "credential": mapping.credential_out(
+                shown.credential, shown.issuer, settings.public_base_url
+            )
+        }
 
     return await work(run)
 

@@ -33,6 +33,7 @@ from plaudit.domain.dates import parse_date
 from plaudit.domain.departments import DepartmentFields
 from plaudit.domain.team_members import DepartmentPermission, Permissions, TeamMemberFields
 from plaudit.services.collections import CollectionView
+from plaudit.services.credential_reads import CredentialRead, IssuerRead
 from plaudit.store.group_tables import SkillCategory
 from plaudit.store.org_tables import AttributeKey, TeamMember
 from plaudit.store.tables import (
@@ -198,10 +199,13 @@ def _refs(items: list[IdRefIn] | None) -> list[str]:
     return [item.id for item in items or []]
 
 
-def credential_out(credential: Credential, issuer: Organization, base_url: str) -> dict[str, Any]:
+def credential_out(
+    credential: Credential | CredentialRead, issuer: Organization | IssuerRead, base_url: str
+) -> dict[str, Any]:
     """A credential as Accredible shows it. `id` is a number everywhere, as the live service
     answers and real clients read it, though the OpenAPI file types it as a string in the
-    single-credential operations (docs/compatibility.md)."""
+    single-credential operations (docs/compatibility.md). The ORM rows or, for a read, the
+    same columns read by services/credential_reads.py."""
     encoded = credential.encoded_id
     achievement = credential.achievement
     return {

@@ -1,0 +1,129 @@
+"""Public page views, counted in batches (docs/adr/0011-batched-page-views.md).
+
+A view used to be a write transaction of its own: a second thread hop and, on SQLite, the
+database's one write lock for every page shown. Views are not acknowledged writes, so each
+process keeps them in memory and writes them every `PLAUDIT_PAGE_VIEW_FLUSH_SECONDS`, all in
+one transaction; at shutdown, and before this process reads analytics, it writes what it
+holds first. A crash loses at most that interval's views.
+"""
+
+import asyncio
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+from uuid import uuid4
+
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy import insert
+from starlette.concurrency import run_in_threadpool
+
+from plaudit.domain import analytics as rules
+from plaudit.store.db import Database
+from plaudit.store.reporting_tables import AnalyticsEvent
+from plaudit.store.tables import Credential, utcnow
+
+logger = logging.getLogger("plaudit.web")
+
+# Views kept while the database cannot take them; past this, new ones are dropped (and logged).
+MAX_PENDING = 100_000
+
+
+class PageViews:
+    """The views of this process not yet written. Thread-safe: pages add from the event loop,
+    flushes run in worker threads."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self._pending: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._dropped = 0
+
+    def add(self, credential: Credential, *, by_recipient: bool) -> None:
+        moment = utcnow()
+        view = {
+            "organization_id": credential.organization_id,
+            "credential_id": credential.id,
+            "kind": rules.VIEW,
+            "channel": None,
+            "by_recipient": by_recipient,
+            "uuid": uuid4(),
+            "created_at": moment,
+            "updated_at": moment,
+        }
+        with self._lock:
+            if len(self._pending) >= MAX_PENDING:
+                self._dropped += 1
+                return
+            self._pending.append(view)
+
+    @property
+    def has_pending(self) -> bool:
+        return bool(self._pending)
+
+    def flush(self) -> int:
+        """Writes the pending views in one transaction of their own; how many it wrote."""
+        views = self._take()
+        if not views:
+            return 0
+        try:
+            with self.database.writing_session() as session:
+                session.execute(insert(AnalyticsEvent), views)
+                session.commit()
+        except BaseException:
+            self._restore(views)
+            raise
+        return len(views)
+
+    def _take(self) -> list[dict[str, Any]]:
+        with self._lock:
+            views, self._pending = self._pending, []
+            dropped, self._dropped = self._dropped, 0
+        if dropped:
+            fields = {"dropped": dropped, "kept": MAX_PENDING}
+            logger.warning("web.page_views_dropped", extra={"fields": fields})
+        return views
+
+    def _restore(self, views: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._pending[:0] = views[: max(0, MAX_PENDING - len(self._pending))]
+
+
+def of(request: Request) -> PageViews:
+    return request.app.state.page_views
+
+
+async def _written(request: Request) -> None:
+    """Writes this process's pending views, if any, before the request reads analytics."""
+    views = of(request)
+    if views.has_pending:
+        await run_in_threadpool(views.flush)
+
+
+ViewsWritten = Annotated[None, Depends(_written)]
+"""A dependency of the handlers that read analytics: this process's views count at once."""
+
+
+@asynccontextmanager
+async def flushing(app: FastAPI) -> AsyncIterator[None]:
+    """Writes the pending views every interval while the app runs, and once more at shutdown."""
+    views: PageViews = app.state.page_views
+    interval = app.state.settings.page_view_flush_seconds
+    task = asyncio.create_task(_flush_every(views, interval))
+    try:
+        yield
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await run_in_threadpool(views.flush)
+
+
+async def _flush_every(views: PageViews, interval: float) -> None:
+    while True:
+        await asyncio.sleep(interval)
+        try:
+            await run_in_threadpool(views.flush)
+        except Exception:
+            # The database is busy or down: the views stay pending for the next round.
+            logger.warning("web.page_views_flush_failed", exc_info=True)

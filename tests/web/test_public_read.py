@@ -1,0 +1,65 @@
+"""The public page reads its credential with Core statements (`public_credentials.read`): the
+page shows exactly what the ORM rows (`public_credentials.find`) show, for three statements;
+its view is written later (tests/web/test_page_views.py)."""
+
+from datetime import date
+
+import httpx
+from sqlalchemy import select
+
+from plaudit.services import public_credentials
+from plaudit.store.db import Database
+from plaudit.store.group_tables import SkillCategory
+from plaudit.store.tables import Achievement, Credential
+from plaudit.web import credential_links, credential_view
+from plaudit.web.credential_access import Visit
+from tests.web.helpers import full_credential
+from tests.web.test_credential_page import counting_queries, give_status_entry
+
+BASE_URL = "https://plaudit.example"
+TARGETS = ("pdf", "badge", "linkedin-profile", "linkedin", "x", "course", "issuer")
+
+
+def with_skill_category(database: Database, credential_id: int) -> None:
+    with database.transaction() as session:
+        credential = session.get(Credential, credential_id)
+        assert credential is not None
+        achievement = session.get(Achievement, credential.achievement_id)
+        assert achievement is not None
+        achievement.skill_category_id = session.scalars(select(SkillCategory.id)).first()
+
+
+def test_the_read_shows_what_the_orm_rows_show(api: httpx.Client, database: Database) -> None:
+    credential = full_credential(api, expired_on="2030-01-01", grade="A")
+    with_skill_category(database, credential["id"])
+    for revoked in (False, True):
+        give_status_entry(database, credential["id"], revoke=revoked)
+        with database.session(readonly=True) as session:
+            found = public_credentials.find(session, credential["encoded_id"])
+            read = public_credentials.read(session, credential["encoded_id"])
+        assert read.revoked is revoked
+        for by_recipient in (False, True):
+            shown, expected = Visit(read, by_recipient), Visit(found, by_recipient)
+            today = date(2026, 6, 1)
+            assert credential_view.context(shown, BASE_URL, today=today) == credential_view.context(
+                expected, BASE_URL, today=today
+            )
+        for target in TARGETS:
+            assert credential_links.destination(
+                read, target, BASE_URL
+            ) == credential_links.destination(found, target, BASE_URL)
+    assert "skill_category" in repr(credential_view.context(shown, BASE_URL, today=today))
+
+
+def test_a_page_view_costs_three_statements_and_writes_nothing(
+    api: httpx.Client, http: httpx.Client, database: Database
+) -> None:
+    credential = full_credential(api)
+    with counting_queries(database) as statements:
+        assert http.get(credential["url"]).status_code == 200
+    reads = [statement for statement in statements if statement.lstrip().startswith("SELECT")]
+    # The credential with its group, issuer, department and revocation; evidence; references.
+    assert len(reads) == 3, statements
+    # Nothing else but, should the shared server's interval end meanwhile, its batch of views.
+    others = set(statements) - set(reads)
+    assert all(statement.startswith("INSERT INTO analytics_events") for statement in others)
