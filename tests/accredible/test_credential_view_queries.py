@@ -1,18 +1,14 @@
 """`GET /v1/credentials/{id}` reads its rows with a fixed number of statements
 (services/credential_reads.py), whatever the credential holds, and shows what the ORM did."""
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import httpx
-from sqlalchemy import event
 
 from plaudit.dialects.accredible import mapping
 from plaudit.domain.scope import Scope
 from plaudit.services import credential_reads, credentials, organizations
 from plaudit.store.db import Database
 from tests.accredible.helpers import create_group, issue
+from tests.support.statements import counting_queries
 from tests.support.tenants import Tenant
 
 MANY = {
@@ -28,28 +24,13 @@ MANY = {
 }
 
 
-@contextmanager
-def counting_statements(database: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            statements.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
-
-
 def test_a_credential_costs_four_statements_whatever_it_holds(
     api: httpx.Client, database: Database
 ) -> None:
     group_id = create_group(api)["id"]
     small, large = issue(api, group_id), issue(api, group_id, **MANY)
     for credential in (small, large):
-        with counting_statements(database) as statements:
+        with counting_queries(database) as statements:
             response = api.get(f"/v1/credentials/{credential['id']}")
         assert response.status_code == 200
         # The key, the credential with its group and issuer, its evidence, its references.

@@ -2,14 +2,10 @@
 headers, and the analytics it records. Browser-level checks are in tests/e2e/."""
 
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from html import unescape
-from typing import Any
 
 import httpx
-from sqlalchemy import event
 
 from plaudit.openbadges import status_list
 from plaudit.services import credential_status
@@ -17,6 +13,7 @@ from plaudit.store.db import Database
 from plaudit.store.tables import Credential
 from tests.accredible.helpers import create_group, issue
 from tests.support.live_server import LiveServer
+from tests.support.statements import counting_queries
 from tests.web.helpers import events, full_credential, signed_in_browser
 
 
@@ -262,21 +259,6 @@ def test_pages_escape_what_issuers_and_recipients_wrote(
     assert "<script>alert" not in page.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in page.text
     assert "javascript:" not in page.text
-
-
-@contextmanager
-def counting_queries(database: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA")):
-            statements.append(statement)
-
-    event.listen(database.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(database.engine, "before_cursor_execute", count)
 
 
 def test_the_page_costs_a_few_queries_whatever_the_credential_holds(

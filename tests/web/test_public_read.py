@@ -13,8 +13,9 @@ from plaudit.store.group_tables import SkillCategory
 from plaudit.store.tables import Achievement, Credential
 from plaudit.web import credential_links, credential_view
 from plaudit.web.credential_access import Visit
+from tests.support.statements import counting_queries
 from tests.web.helpers import full_credential
-from tests.web.test_credential_page import counting_queries, give_status_entry
+from tests.web.test_credential_page import give_status_entry
 
 BASE_URL = "https://plaudit.example"
 TARGETS = ("pdf", "badge", "linkedin-profile", "linkedin", "x", "course", "issuer")
