@@ -3,7 +3,7 @@ validation and no ORM, in one process.
 
 The rows the v1 bulk_create stores (credential, status entry, signed forms) are inserted with
 SQLAlchemy Core `executemany`, BATCH to a transaction (one bulk_create request's worth), and
-signed with Plaudit's own functions, as services/signing.sign_issued signs them: the same
+signed with Plaudit's own functions, as services/issuance.prepare signs them: the same
 unsigned document (signing.unsigned), content hash, Data Integrity proof and VC-JWT.
 """
 

@@ -44,7 +44,8 @@ import httpx
 SINGLE_BENCHMARK = "accredible_create_credential"
 BULK_BENCHMARK = "accredible_bulk_create_v1"
 WARMUP_REQUESTS = 20
-HEALTH_TIMEOUT_SECONDS = 30.0
+# Workers import Plaudit before they answer: on a busy 2-core machine that takes half a minute.
+HEALTH_TIMEOUT_SECONDS = 120.0
 STOP_TIMEOUT_SECONDS = 10.0
 REQUEST_TIMEOUT_SECONDS = 60.0
 MAX_LOGGED_ERRORS = 5

@@ -7,13 +7,19 @@ loopback port, and measures through HTTP:
 
 - a filtered, sorted page: `POST /v2/credentials/search` with one group and a 90-day
   `issued_on` range, sorted by `issued_on` descending, 50 a page; --samples requests one after
-  another (after a warm-up), p50 and p99 latency;
-- a cursor walk through every credential, --walk-size a page, in rows per second.
+  another (after a warm-up), p50 and p99 latency, and the server's CPU milliseconds a request
+  (utime + stime from /proc, which other load on the machine barely changes);
+- a cursor walk through every credential, --walk-size a page, in rows per second (--no-walk
+  skips it).
 
 Run it from the project root:
 
     .venv/bin/python bench/search_credentials.py
     .venv/bin/python bench/search_credentials.py --database-url postgresql://user@host/empty_db
+
+With --keep DIR the data directory (and the database in it, or the one --database-url names) is
+kept: the first run fills it, later runs with the same --count and --groups reuse it (writing a
+million rows takes minutes), after `plaudit serve` has applied any new migrations.
 
 stdout gets exactly one line of JSON; progress and errors go to stderr. The exit status is
 non-zero if any request failed or the walk did not see every credential exactly once.
@@ -25,8 +31,10 @@ import statistics
 import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
@@ -34,12 +42,13 @@ from sqlalchemy import func, insert, select, text
 
 from issue_credentials import (
     Instance,
+    create_api_key,
     database_label,
     fresh_instance,
     log,
     percentiles_ms,
     run,
-    serving,
+    server_environment,
 )
 from plaudit.domain.achievements import AchievementFields
 from plaudit.domain.scope import Scope
@@ -47,7 +56,9 @@ from plaudit.services import achievements, organizations
 from plaudit.services.credentials import ENCODED_ID_ALPHABET, ENCODED_ID_LENGTH
 from plaudit.settings import Settings
 from plaudit.store.db import Database
-from plaudit.store.tables import Credential
+from plaudit.store.tables import Achievement, Credential
+from plaudit_server import RunningServer, running
+from proc_stats import tree_cpu_seconds
 
 T = TypeVar("T")
 
@@ -68,6 +79,19 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--walk-size", type=int, default=100, help="Page size of the walk.")
     parser.add_argument(
         "--database-url", default=None, help="An empty database; default: SQLite in a temp dir."
+    )
+    parser.add_argument(
+        "--walk",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="Walk through every credential after the filtered pages (--no-walk: do not).",
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="Keep the data directory DIR (made if missing) and reuse its credentials.",
     )
     args = parser.parse_args()
     for name in ("count", "groups", "samples", "walk_size"):
@@ -140,6 +164,23 @@ def fill(database: Database, count: int, group_count: int) -> list[int]:
     return group_ids
 
 
+def filled(database: Database, count: int, group_count: int) -> list[int]:
+    """The group ids of a database an earlier --keep run filled with `count` credentials in
+    `group_count` groups; a new fill if it holds no credentials yet."""
+    with database.session(readonly=True) as session:
+        stored = session.scalar(select(func.count()).select_from(Credential)) or 0
+        group_ids = list(session.scalars(select(Achievement.id).order_by(Achievement.id)))
+    if not stored:
+        return fill(database, count, group_count)
+    if stored != count or len(group_ids) != group_count:
+        raise RuntimeError(
+            f"the kept database holds {stored} credentials in {len(group_ids)} groups,"
+            f" not {count} in {group_count}; give another --keep directory"
+        )
+    log(f"reusing {stored} credentials")
+    return group_ids
+
+
 def write_credentials(
     database: Database, count: int, row: Callable[[int], dict[str, Any]], noun: str
 ) -> None:
@@ -197,17 +238,20 @@ def search(client: httpx.Client, body: dict[str, Any]) -> tuple[dict[str, Any], 
 
 
 def time_filtered_pages(
-    client: httpx.Client, group_ids: list[int], samples: int
-) -> tuple[list[float], float]:
-    """Latencies of the measured requests, and the mean number of rows each one matched."""
+    client: httpx.Client, server: RunningServer, group_ids: list[int], samples: int
+) -> tuple[list[float], float, float]:
+    """Latencies of the measured requests, the mean number of rows each one matched, and the
+    server's CPU seconds a request."""
     for index in range(WARMUP_REQUESTS):
         search(client, filtered_page(group_ids, index))
     latencies, matched = [], []
+    cpu_before = tree_cpu_seconds(server.pid)
     for index in range(samples):
         body, elapsed = search(client, filtered_page(group_ids, WARMUP_REQUESTS + index))
         latencies.append(elapsed)
         matched.append(body["meta"]["count"])
-    return latencies, statistics.fmean(matched)
+    cpu_per_request = (tree_cpu_seconds(server.pid) - cpu_before) / samples
+    return latencies, statistics.fmean(matched), cpu_per_request
 
 
 def walk(client: httpx.Client, size: int) -> tuple[int, int, float, list[float]]:
@@ -227,23 +271,34 @@ def walk(client: httpx.Client, size: int) -> tuple[int, int, float, list[float]]
     return len(seen), len(set(seen)), time.perf_counter() - started, latencies
 
 
+@contextmanager
+def kept_instance(data_dir: Path, database_url: str | None) -> Iterator[Instance]:
+    """The instance in `data_dir`, set up (`plaudit init`) on first use and never removed."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    env = server_environment(data_dir, database_url)
+    yield Instance(data_dir, database_url, env, create_api_key(env))
+
+
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
-    with fresh_instance(args.database_url) as instance:
-        group_ids = prepared(instance, lambda database: fill(database, args.count, args.groups))
+    if args.keep is None:
+        instance_of, prepare = fresh_instance, fill
+    else:
+        instance_of, prepare = (lambda url: kept_instance(args.keep, url)), filled
+    with instance_of(args.database_url) as instance:
+        group_ids = prepared(instance, lambda database: prepare(database, args.count, args.groups))
         with (
-            serving(instance.env, workers=1) as base_url,
+            running(instance.env, workers=1) as server,
             httpx.Client(
-                base_url=base_url,
+                base_url=server.base_url,
                 headers={"Authorization": f"Token token={instance.api_key}"},
                 timeout=REQUEST_TIMEOUT_SECONDS,
             ) as client,
         ):
             log(f"timing {args.samples} filtered, sorted pages")
-            latencies, matched = time_filtered_pages(client, group_ids, args.samples)
-            log(f"walking all {args.count} credentials, {args.walk_size} a page")
-            rows, distinct, seconds, page_latencies = walk(client, args.walk_size)
+            latencies, matched, cpu = time_filtered_pages(client, server, group_ids, args.samples)
+            walked = timed_walk(client, args.count, args.walk_size) if args.walk else None
     p50, p99 = percentiles_ms(latencies)
-    walk_p50, walk_p99 = percentiles_ms(page_latencies)
+    complete = walked is None or walked["rows"] == walked["distinct_rows"] == args.count
     return {
         "benchmark": BENCHMARK,
         "database": database_label(args.database_url),
@@ -255,17 +310,25 @@ def benchmark(args: argparse.Namespace) -> dict[str, Any]:
             "mean_matches": round(matched, 1),
             "p50_ms": round(p50, 2),
             "p99_ms": round(p99, 2),
+            "server_cpu_ms_per_request": round(cpu * 1000, 2),
         },
-        "cursor_walk": {
-            "page_size": args.walk_size,
-            "rows": rows,
-            "distinct_rows": distinct,
-            "seconds": round(seconds, 3),
-            "rows_per_second": round(rows / seconds, 1),
-            "page_p50_ms": round(walk_p50, 2),
-            "page_p99_ms": round(walk_p99, 2),
-        },
-        "errors": 0 if rows == distinct == args.count else 1,
+        **({"cursor_walk": walked} if walked else {}),
+        "errors": 0 if complete else 1,
+    }
+
+
+def timed_walk(client: httpx.Client, count: int, size: int) -> dict[str, Any]:
+    log(f"walking all {count} credentials, {size} a page")
+    rows, distinct, seconds, page_latencies = walk(client, size)
+    walk_p50, walk_p99 = percentiles_ms(page_latencies)
+    return {
+        "page_size": size,
+        "rows": rows,
+        "distinct_rows": distinct,
+        "seconds": round(seconds, 3),
+        "rows_per_second": round(rows / seconds, 1),
+        "page_p50_ms": round(walk_p50, 2),
+        "page_p99_ms": round(walk_p99, 2),
     }
 
 

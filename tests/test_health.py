@@ -1,7 +1,6 @@
 """`GET /healthz` and the database ping under it: no session, on SQLite no thread hop, and the
 same 503 with Retry-After as any request meets while the database cannot answer."""
 
-import asyncio
 import shutil
 import sqlite3
 import time
@@ -15,6 +14,7 @@ from plaudit.http.database_ping import DatabasePing
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.outage import database_outage
+from tests.support.event_loop import run_coroutine
 from tests.support.live_server import start_live_server
 
 
@@ -36,10 +36,10 @@ def test_a_sqlite_ping_answers_while_another_connection_holds_the_write_lock(
     ping = DatabasePing(database)
     writer = sqlite3.connect(tmp_path / "plaudit.db", isolation_level=None)
     try:
-        asyncio.run(ping())
+        run_coroutine(ping())
         writer.execute("BEGIN IMMEDIATE")
         started = time.monotonic()
-        asyncio.run(ping())
+        run_coroutine(ping())
         assert time.monotonic() - started < 0.5
     finally:
         writer.close()
@@ -54,21 +54,21 @@ def test_a_sqlite_ping_whose_connection_broke_reports_the_outage_then_recovers(
     database = _sqlite(home)
     ping = DatabasePing(database)
     try:
-        asyncio.run(ping())
+        run_coroutine(ping())
         # The database can no longer be opened, and the connection the ping kept is gone.
         database.dispose()
         ping._held.driver_connection.close()  # type: ignore[union-attr]
         shutil.move(home, tmp_path / "elsewhere")
         home.write_text("not a directory")
         with pytest.raises(OperationalError) as raised:
-            asyncio.run(ping())
+            run_coroutine(ping())
         outage = database_outage(raised.value)
         assert outage is not None and outage.reason == "unreachable"
 
         home.unlink()
         shutil.move(tmp_path / "elsewhere", home)
-        asyncio.run(ping())
-        asyncio.run(ping())
+        run_coroutine(ping())
+        run_coroutine(ping())
     finally:
         ping.close()
         database.dispose()

@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from plaudit import __version__
+from plaudit.dialects.accredible.credentials import reads_router as accredible_reads_router
 from plaudit.dialects.accredible.openapi import describe_answers
 from plaudit.dialects.accredible.router import router as accredible_router
 from plaudit.dialects.credly.router import router as credly_router
@@ -13,6 +14,7 @@ from plaudit.dialects.openedx.router import router as openedx_router
 from plaudit.http.database_ping import DatabasePing
 from plaudit.http.docs import mount_docs
 from plaudit.http.health import route as health_route
+from plaudit.http.loop_reads import LoopReads
 from plaudit.http.method_not_allowed import install_method_not_allowed
 from plaudit.http.rate_limit import RateLimits
 from plaudit.http.render_slots import set_slots
@@ -28,6 +30,7 @@ from plaudit.services.verification_workers import Limits, VerificationWorkers
 from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.web import page_views
+from plaudit.web.credential_page import router as credential_page_router
 from plaudit.web.pages import compile_templates
 from plaudit.web.rendered_pages import RenderedPages
 from plaudit.web.router import router as web_router
@@ -45,6 +48,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             app.state.verification_workers.close()
             app.state.remote_issuers.close()
             app.state.database_ping.close()
+            app.state.loop_reads.close()
+            app.state.database.group_commit.close()  # its thread starts with the first create
 
 
 def create_app(settings: Settings | None = None, database: Database | None = None) -> FastAPI:
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
         settings.resolved_database_url, lock_timeout_seconds=settings.db_lock_timeout_seconds
     )
     app.state.database_ping = DatabasePing(app.state.database)
+    app.state.loop_reads = LoopReads(app.state.database)
     app.state.page_views = page_views.PageViews(app.state.database)
     app.state.rendered_pages = RenderedPages()
     app.state.server_secret = server_secret(settings)
@@ -80,6 +86,10 @@ def create_app(settings: Settings | None = None, database: Database | None = Non
     install_method_not_allowed(app)
     mount_docs(app, describe_answers)
     app.router.routes.append(health_route)
+    # The most frequent reads first: FastAPI tries an included router's routes one by one, and
+    # matching the public page behind ~170 others cost more CPU than answering it.
+    app.include_router(accredible_reads_router)
+    app.include_router(credential_page_router)
     app.include_router(accredible_router)
     app.include_router(credly_router)
     app.include_router(openedx_router)

@@ -46,6 +46,7 @@ from plaudit.store.tables import Organization
 
 logger = logging.getLogger("plaudit.cli")
 COMMAND_LOCK_TIMEOUT_SECONDS = 60.0
+WORKER_HEALTHCHECK_SECONDS = 60
 
 
 class CommandFailed(Exception):
@@ -223,6 +224,10 @@ def serve(
         # one fails at start-up instead of silently costing throughput.
         loop="uvloop",
         http="httptools",
+        # A spawned worker imports Plaudit (seconds of CPU) before it can answer the parent's
+        # health check; uvicorn's 5 s default killed and respawned every worker without end
+        # on a busy 2-core machine.
+        timeout_worker_healthcheck=WORKER_HEALTHCHECK_SECONDS,
     )
 
 
@@ -534,7 +539,10 @@ def db_upgrade() -> None:
     typer.echo("Database is up to date.")
 
 
-# The Open edX commands live with their dialect; registered last, as they use the helpers above.
+# The Open edX and outbox commands live with their areas; registered last, as they use the
+# helpers above.
 from plaudit.dialects.openedx.cli import openedx_app  # noqa: E402
+from plaudit.notifications.cli import outbox_app  # noqa: E402
 
 app.add_typer(openedx_app, name="openedx")
+app.add_typer(outbox_app, name="outbox")

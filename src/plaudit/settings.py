@@ -195,6 +195,58 @@ class Settings(BaseSettings):
         "credential may hold, checked before it is canonicalized; it may also nest at most "
         "32 levels deep.",
     )
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server the outbox sends recipients' mail through; unset: mail is "
+        "kept in the database (state `held`) and sent once this is set.",
+    )
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server.")
+    smtp_username: str | None = Field(
+        default=None, description="SMTP login name; unset: no authentication."
+    )
+    smtp_password: SecretStr | None = Field(
+        default=None, description="SMTP password (never logged)."
+    )
+    smtp_starttls: bool = Field(
+        default=True,
+        description="Upgrade the connection with STARTTLS before authenticating (refused "
+        "mail if the server cannot); ignored with PLAUDIT_SMTP_TLS.",
+    )
+    smtp_tls: bool = Field(
+        default=False, description="Connect over TLS from the start (SMTPS, usually port 465)."
+    )
+    smtp_from: str = Field(
+        default="Plaudit <noreply@localhost>",
+        description="The From address of recipients' mail; its domain ends every Message-ID.",
+    )
+    smtp_timeout_seconds: float = Field(
+        default=10.0, gt=0, le=300, description="Longest wait for the SMTP server, per step."
+    )
+    mail_max_attempts: int = Field(
+        default=12,
+        ge=1,
+        le=100,
+        description="Sends a mail gets (after 4xx answers or lost connections) before it is "
+        "recorded as a dead letter.",
+    )
+    mail_retry_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Wait before a mail's first retry; it doubles with each attempt (with "
+        "random jitter), up to six hours.",
+    )
+    mail_accept_reminder_days: int = Field(
+        default=7,
+        ge=0,
+        description="Remind the recipient of a badge still pending this many days after "
+        "issue (once); 0: never.",
+    )
+    mail_expiry_reminder_days: int = Field(
+        default=30,
+        ge=0,
+        description="Tell the recipient this many days before a credential expires (once per "
+        "expiry date); 0: never.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

@@ -3,11 +3,12 @@
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import ClauseElement, Executable, event, text
+from sqlalchemy import ClauseElement, Executable, event, inspect, text
 from sqlalchemy.ext.compiler import compiles
 
 from plaudit.dialects.accredible import credential_queries
@@ -16,12 +17,21 @@ from plaudit.domain.credential_search import Sort
 from plaudit.domain.scope import Scope
 from plaudit.services import achievements, credential_search
 from plaudit.store.db import Database
+from plaudit.store.tables import Base
 from tests.accredible.helpers import create_group, issue
 from tests.accredible.search_helpers import all_credentials, insert_credentials, search_v2
 from tests.support.tenants import Tenant, make_tenant
 
 GROUPS = 4
 ROWS_PER_GROUP = 1500
+# What a group's page sorted by issue date filters and orders on, so that its count reads only
+# this index (no table rows) and the page its first entries in order.
+GROUP_BY_ISSUE_DATE = ["organization_id", "achievement_id", "issued_on", "id"]
+GROUP_PAGE = {
+    "query": {"group.id": 1, "issued_on[gte]": "2023-06-01", "issued_on[lt]": "2023-09-01"},
+    "sort": {"issued_on": "desc"},
+    "page": {"size": 50},
+}
 
 
 class Explain(Executable, ClauseElement):
@@ -80,9 +90,20 @@ def _plan(database: Database, statement: Any) -> list[str]:
         return [row[0] for row in session.execute(Explain(statement, "EXPLAIN"))]
 
 
+def _index_on(database: Database, columns: list[str]) -> str:
+    """The name the database gave the index of `credentials` on exactly `columns`."""
+    indexes = inspect(database.engine).get_indexes("credentials")
+    (name,) = [index["name"] for index in indexes if index["column_names"] == columns]
+    return str(name)
+
+
 def _statements(body: dict[str, Any], tenant: Tenant) -> Iterator[Any]:
+    yield from _search_statements(body, tenant.organization_id)
+
+
+def _search_statements(body: dict[str, Any], organization_id: int) -> Iterator[Any]:
     search = credential_queries.v2_search(body)
-    scope = Scope(tenant.organization_id)
+    scope = Scope(organization_id)
     yield credential_search.page_statement(scope, search.query, search.window)
     yield credential_search.count_statement(scope, search.query)
 
@@ -113,21 +134,35 @@ def _assert_not_sorted(plan: list[str], database: Database) -> None:
 
 
 def test_a_filtered_sorted_page_uses_an_index(database: Database, loaded: dict) -> None:
-    body = {
-        "query": {
-            "group.id": loaded["groups"][1],
-            "issued_on[gte]": "2023-06-01",
-            "issued_on[lt]": "2023-09-01",
-        },
-        "sort": {"issued_on": "desc"},
-        "page": {"size": 50},
-    }
+    body = {**GROUP_PAGE, "query": {**GROUP_PAGE["query"], "group.id": loaded["groups"][1]}}
     page, count = _statements(body, loaded["tenant"])
+    index = _index_on(database, GROUP_BY_ISSUE_DATE)
     plan = _plan(database, page)
     _assert_indexed(plan, database, "issued_on")
     _assert_not_sorted(plan, database)
-    assert "ix_credentials_achievement_id_credentials_issued_on" in "\n".join(plan)
-    _assert_indexed(_plan(database, count), database, "achievement_id")
+    assert index in "\n".join(plan)
+    count_plan = _plan(database, count)
+    _assert_indexed(count_plan, database, "achievement_id")
+    if database.is_sqlite:  # PostgreSQL weighs 1,500 heap rows against the index's size
+        assert f"USING COVERING INDEX {index} " in "\n".join(count_plan), count_plan
+
+
+def test_without_statistics_a_group_page_reads_only_its_group(tmp_path: Path) -> None:
+    """SQLite as deployed has no statistics (nothing runs ANALYZE). Its planner then took the
+    (organization_id, issued_on) index and read the table row of every credential of the
+    organization in the date range to count one group's: 450 ms at a million credentials."""
+    database = Database(f"sqlite:///{tmp_path / 'plaudit.db'}")
+    try:
+        Base.metadata.create_all(database.engine)
+        page, count = _search_statements(GROUP_PAGE, organization_id=1)
+        index = _index_on(database, GROUP_BY_ISSUE_DATE)
+        plan = _plan(database, page)
+        assert any(f"USING INDEX {index} " in line for line in plan), plan
+        _assert_not_sorted(plan, database)
+        count_plan = _plan(database, count)
+        assert any(f"USING COVERING INDEX {index} " in line for line in count_plan), count_plan
+    finally:
+        database.dispose()
 
 
 @pytest.mark.parametrize(

@@ -1,17 +1,16 @@
 """The per-request log line: written straight to the JSON handler when it alone listens, the
 same line `logging` would write, and through `logging` whenever anything else listens."""
 
-import asyncio
 import io
 import json
 import logging
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
 from plaudit.http.request_log import JsonHandler, RequestLogMiddleware, new_request_id
+from tests.support.event_loop import run_coroutine
 
 FIELDS = ("request_id", "method", "path", "status", "duration_ms")
 
@@ -57,9 +56,7 @@ def _serve(path: str) -> list[Message]:
         sent.append(message)
 
     scope = {"type": "http", "method": "GET", "path": path, "headers": []}
-    # In a thread of its own: another test in this process may have left a loop running here.
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, RequestLogMiddleware(_answer)(scope, receive, send)).result()
+    run_coroutine(RequestLogMiddleware(_answer)(scope, receive, send))
     return sent
 
 

@@ -13,6 +13,7 @@ from plaudit.store.group_tables import SkillCategory
 from plaudit.store.tables import Achievement, Credential
 from plaudit.web import credential_links, credential_view
 from plaudit.web.credential_access import Visit
+from tests.accredible.helpers import create_group, issue
 from tests.support.statements import counting_queries
 from tests.web.helpers import full_credential
 from tests.web.test_credential_page import give_status_entry
@@ -64,3 +65,15 @@ def test_a_page_view_costs_three_statements_and_writes_nothing(
     # Nothing else but, should the shared server's interval end meanwhile, its batch of views.
     others = set(statements) - set(reads)
     assert all(statement.startswith("INSERT INTO analytics_events") for statement in others)
+
+
+def test_a_page_without_evidence_or_references_costs_one_statement(
+    api: httpx.Client, http: httpx.Client, database: Database
+) -> None:
+    credential = issue(api, create_group(api)["id"])
+    for _ in range(2):  # the first read of a server opens its connection; later ones reuse it
+        with counting_queries(database) as statements:
+            assert http.get(credential["url"]).status_code == 200
+        reads = [statement for statement in statements if statement.lstrip().startswith("SELECT")]
+        # Whether it has evidence items and references comes with the credential's row.
+        assert len(reads) == 1, statements

@@ -24,6 +24,8 @@ class Work:
 
     Reads get a read-only session; anything else a writing one. The function commits what it
     wants kept; whatever it leaves uncommitted is rolled back when the session closes.
+    Creates read in `read` and write in `grouped`: committed together with the creates queued
+    beside them.
     """
 
     def __init__(self, database: Database, *, readonly: bool) -> None:
@@ -33,11 +35,24 @@ class Work:
     async def __call__(self, function: Callable[[Session], T]) -> T:
         return await run_in_threadpool(self._run, function)
 
+    async def read(self, function: Callable[[Session], T]) -> T:
+        """`function` in a read-only session whatever the method: the part of a create that
+        only reads (checks, look-ups, signing) runs before its turn to write, beside others."""
+        return await run_in_threadpool(self._read, function)
+
+    async def grouped(self, function: Callable[[Session], T]) -> T:
+        """`function`'s result once it is committed (store/group_commit.py). It must not
+        commit: its batch does; an exception it raises undoes its writes alone."""
+        return await self.database.group_commit(function)
+
     def _run(self, function: Callable[[Session], T]) -> T:
         if self.readonly:
-            with self.database.session(readonly=True) as session:
-                return function(session)
+            return self._read(function)
         with self.database.writing_session() as session:
+            return function(session)
+
+    def _read(self, function: Callable[[Session], T]) -> T:
+        with self.database.session(readonly=True) as session:
             return function(session)
 
 

@@ -6,6 +6,7 @@ before the job was marked done, and then another worker runs the job again.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -32,12 +33,31 @@ class JobHandler:
     on_give_up: Callable[[Session, dict[str, Any]], None] | None = None
 
 
+@dataclass(frozen=True)
+class PeriodicContext:
+    """What a periodic task gets: it runs when a worker finds no job due."""
+
+    database: Database
+    settings: Settings
+    worker_id: str
+    now: datetime
+    clock: Callable[[], datetime]
+
+
+# Returns whether it did some work (the worker then looks again without waiting).
+PeriodicTask = Callable[[PeriodicContext], bool]
+
+
 class Registry:
     def __init__(self) -> None:
         self._handlers: dict[str, JobHandler] = {}
+        self.periodic: list[PeriodicTask] = []
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
+
+    def add_periodic(self, task: PeriodicTask) -> None:
+        self.periodic.append(task)
 
     def get(self, kind: str) -> JobHandler | None:
         return self._handlers.get(kind)

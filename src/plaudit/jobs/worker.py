@@ -18,7 +18,7 @@ from typing import Any
 
 from plaudit.jobs import queue
 from plaudit.jobs.handlers import default_registry
-from plaudit.jobs.registry import JobContext, Registry
+from plaudit.jobs.registry import JobContext, PeriodicContext, Registry
 from plaudit.render import isolation
 from plaudit.settings import Settings
 from plaudit.store.db import Database
@@ -75,16 +75,31 @@ class Worker:
         logger.info("jobs.worker_stopped", extra={"fields": {"worker": self.worker_id}})
 
     def run_once(self) -> bool:
-        """Claim and run one job; False when there was none to claim."""
+        """Claim and run one job, else do the periodic work; False when there was nothing."""
         job = self._claim()
         if job is None:
-            return False
+            return self._run_periodic()
         if job.attempts > self.settings.job_max_attempts:
             # Every earlier attempt died with its worker (its lease ran out each time).
             self._give_up(job, "the worker running it stopped before it finished, every time")
             return True
         self._run(job)
         return True
+
+    def _run_periodic(self) -> bool:
+        """Every periodic task, each on its own: one that fails does not stop the others."""
+        busy = False
+        for task in self.registry.periodic:
+            context = PeriodicContext(
+                self.database, self.settings, self.worker_id, self.clock(), self.clock
+            )
+            try:
+                busy = task(context) or busy
+            except Exception:
+                logger.exception(
+                    "jobs.periodic_failed", extra={"fields": {"worker": self.worker_id}}
+                )
+        return busy
 
     def _claim(self) -> Claimed | None:
         now = self.clock()

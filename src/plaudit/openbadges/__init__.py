@@ -21,12 +21,14 @@ added:
   before any key is known: see verify.py's `examine`).
 - vc_jwt.py: `sign_jwt(doc, private_key, kid)`, `verify_jwt(token, public_key) -> payload`
   (raises ProofInvalid), `header_of(token)` (unverified, to find the `kid`).
-- status_list.py: `encode_list`, `decode_list`, `bit`, `allocate`, `set_bit`, `entry_of`,
+- status_list.py: `encode_list`, `decode_list`, `bit`, `allocate`, `draw_places`,
+  `insert_free`, `set_bit`, `entry_of`,
   `revocation(session, credential_id) -> (is_set, reason)`; reasons DELETED/REVOKED/EXPIRED.
   Revocation only: the domain has no suspension (see the module's docstring).
 - contexts/: `document_loader` (offline pyld loader), `OfflineLoader(extra)`.
 
 Services built on them: services/signing.py (`Signer(base_url, secret)`, `current`, `sign`,
-`sign_issued`), services/status_lists.py (`find`, `find_by_url`, `current`, `sign`,
-`signed_list_for_url`), services/credential_status.py (`deleted`, `revoked`, `expiry_changed`).
+`signed_row`), services/issuance.py (`prepare`, `write`: issuing, signed),
+services/status_lists.py (`find`, `find_by_url`, `current`, `sign`, `signed_list_for_url`),
+services/credential_status.py (`deleted`, `revoked`, `expiry_changed`).
 """

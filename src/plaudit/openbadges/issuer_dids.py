@@ -8,6 +8,8 @@ never deleted. `plaudit serve` records each organization's current did:web at st
 the migration that made the table recorded the issuer of every credential already signed.
 """
 
+from uuid import UUID
+
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,6 +17,23 @@ from sqlalchemy.orm import Session
 from plaudit.openbadges import did, keys
 from plaudit.store.signing_tables import OrganizationDid, SigningKey
 from plaudit.store.tables import Organization, utcnow
+
+# DIDs this process has seen recorded and current, by organization UUID (so that another
+# database's organization of the same id is another key): signing under one of them records
+# nothing. A DID another server retires later (it runs under another base URL) stays here
+# until this process restarts, as `plaudit serve` records its DIDs again at start-up.
+_seen_current: set[tuple[UUID, str]] = set()
+
+
+def is_current(session: Session, organization: Organization, did_: str) -> bool:
+    """Whether `did_` is recorded as the organization's current DID (reads only)."""
+    if (organization.uuid, did_) in _seen_current:
+        return True
+    row = session.scalar(select(OrganizationDid).where(OrganizationDid.did == did_))
+    current = row is not None and row.organization_id == organization.id and row.retired_at is None
+    if current:
+        _seen_current.add((organization.uuid, did_))
+    return current
 
 
 def method_of(did_: str) -> str:

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,7 +69,10 @@ def encrypt_private_key(raw: bytes, secret: bytes, associated_data: bytes) -> tu
     return nonce + AESGCM(key).encrypt(nonce, raw, associated_data), key_id
 
 
+@lru_cache(maxsize=256)
 def decrypt_private_key(ciphertext: bytes, secret: bytes, associated_data: bytes) -> bytes:
+    """Cached by its inputs (a pure function of them), so that signing a credential costs no
+    decryption: a rotated key has another ciphertext, a changed secret another argument."""
     key, _ = _encryption_key(secret)
     try:
         return AESGCM(key).decrypt(
@@ -85,7 +88,12 @@ def raw_public_key(public_key: Ed25519PublicKey) -> bytes:
 
 def multikey(row: SigningKey) -> str:
     """The key's `publicKeyMultibase` (z6Mk...), also its fragment in verification method ids."""
-    return multibase.public_key_multibase(row.public_key)
+    return _multikey(row.public_key)
+
+
+@lru_cache(maxsize=256)
+def _multikey(raw_public_key: bytes) -> str:
+    return multibase.public_key_multibase(raw_public_key)
 
 
 def public_key(row: SigningKey) -> Ed25519PublicKey:
@@ -102,7 +110,7 @@ class ActiveKey:
     public_key_multibase: str
 
 
-def _new_row(organization: Organization, sequence: int, secret: bytes) -> SigningKey:
+def new_row(organization: Organization, sequence: int, secret: bytes) -> SigningKey:
     private = Ed25519PrivateKey.generate()
     raw = private.private_bytes_raw()
     ciphertext, key_id = encrypt_private_key(raw, secret, _associated_data(organization, sequence))
@@ -115,27 +123,31 @@ def _new_row(organization: Organization, sequence: int, secret: bytes) -> Signin
     )
 
 
-def _newest(session: Session, organization_id: int) -> SigningKey | None:
-    return session.scalar(
-        select(SigningKey)
-        .where(SigningKey.organization_id == organization_id)
-        .order_by(SigningKey.sequence.desc())
-        .limit(1)
-    )
+# Built once: asked on every signing at issuance.
+_NEWEST = (
+    select(SigningKey)
+    .where(SigningKey.organization_id == bindparam("organization_id"))
+    .order_by(SigningKey.sequence.desc())
+    .limit(1)
+)
+
+
+def newest(session: Session, organization_id: int) -> SigningKey | None:
+    return session.scalar(_NEWEST, {"organization_id": organization_id})
 
 
 def ensure_key(session: Session, organization: Organization, secret: bytes) -> SigningKey:
     """The organization's newest key, made now if it has none (race-safe)."""
-    row = _newest(session, organization.id)
+    row = newest(session, organization.id)
     if row is not None:
         return row
     try:
         with session.begin_nested():
-            row = _new_row(organization, 1, secret)
+            row = new_row(organization, 1, secret)
             session.add(row)
     except IntegrityError:
         # Another transaction made the first key meanwhile: use that one.
-        row = _newest(session, organization.id)
+        row = newest(session, organization.id)
         if row is None:
             raise
     return row
@@ -166,14 +178,14 @@ def _private_key(raw: bytes) -> Ed25519PrivateKey:
 
 def rotate(session: Session, organization: Organization, secret: bytes) -> SigningKey:
     """A new active key; every older key is retired and stays published."""
-    newest = _newest(session, organization.id)
-    sequence = 1 if newest is None else newest.sequence + 1
+    current = newest(session, organization.id)
+    sequence = 1 if current is None else current.sequence + 1
     session.execute(
         update(SigningKey)
         .where(SigningKey.organization_id == organization.id, SigningKey.retired_at.is_(None))
         .values(retired_at=utcnow())
     )
-    row = _new_row(organization, sequence, secret)
+    row = new_row(organization, sequence, secret)
     session.add(row)
     session.flush()
     return row

@@ -14,15 +14,20 @@ import base64
 import gzip
 import secrets
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
+from uuid import UUID, uuid4
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import Insert, ReturningInsert
 
 from plaudit.openbadges.contexts import CREDENTIALS_V2
+from plaudit.store.conflicts import insert_ignoring_conflicts
 from plaudit.store.signing_tables import StatusEntry, StatusList
-from plaudit.store.tables import Credential
+from plaudit.store.tables import Credential, Organization, utcnow
 
 LIST_SIZE = 131_072
 REVOCATION = "revocation"
@@ -126,12 +131,9 @@ def open_list(session: Session, organization_id: int, purpose: str, number: int)
     return number
 
 
-def allocate(
-    session: Session, credential: Credential, purpose: str = REVOCATION, *, new: bool = False
-) -> StatusEntry:
-    """The credential's entry, made now at a random free index if it has none (race-safe).
-    `new`: the credential was created in this transaction, so it cannot have one yet."""
-    existing = None if new else entry_of(session, credential.id, purpose)
+def allocate(session: Session, credential: Credential, purpose: str = REVOCATION) -> StatusEntry:
+    """The credential's entry, made now at a random free index if it has none (race-safe)."""
+    existing = entry_of(session, credential.id, purpose)
     if existing is not None:
         return existing
     number = _current_list(session, credential.organization_id, purpose)
@@ -161,54 +163,144 @@ def allocate(
         number = open_list(session, credential.organization_id, purpose, number + 1)
 
 
-def allocate_new(
-    session: Session, credentials: list[Credential], purpose: str = REVOCATION
-) -> list[StatusEntry]:
-    """Entries for credentials created in this transaction, in one insert: indices drawn at
-    random among those not taken yet. Should another transaction take one of them meanwhile,
-    each credential is allocated on its own instead."""
-    if not credentials:
-        return []
-    organization_id = credentials[0].organization_id
-    number = _current_list(session, organization_id, purpose)
-    indices: set[int] = set()
-    while len(indices) < len(credentials):
-        draws = {secrets.randbelow(LIST_SIZE) for _ in range(len(credentials) - len(indices))}
-        taken = session.scalars(
-            select(StatusEntry.index).where(
-                StatusEntry.organization_id == organization_id,
-                StatusEntry.purpose == purpose,
-                StatusEntry.list_number == number,
-                StatusEntry.index.in_(draws),
+# --- places for credentials about to be issued ------------------------------------------------
+# Drawn before the write (reads only, so outside the write lock) and inserted with the
+# credential; the unique index on the place settles a race, and the loser draws again.
+
+# The list each organization's new entries go to, per process (by organization UUID, so that
+# another database's organization of the same id is another key). Re-read when a drawn place
+# turns out taken and when the list fills up.
+_lists_in_use: dict[tuple[UUID, str], int] = {}
+# A list this process moved on to that may not have its row yet: every write makes it (an
+# insert that does nothing once it exists) until a read finds it.
+_lists_to_open: dict[tuple[UUID, str], int] = {}
+
+
+@dataclass(frozen=True)
+class Places:
+    """Free places in one list, drawn at random; `opens_list`: the list has no row yet."""
+
+    list_number: int
+    indices: list[int]
+    opens_list: bool
+
+
+def draw_places(
+    session: Session, organization: Organization, count: int, purpose: str = REVOCATION
+) -> Places:
+    """`count` distinct random indices not taken yet in the list new entries go to (reads
+    only), moving on to the next list once the current one is full enough."""
+    number, opens = _list_in_use(session, organization, purpose)
+    found: set[int] = set()
+    drawn = missed = all_missed = 0
+    while len(found) < count:
+        draws = {secrets.randbelow(LIST_SIZE) for _ in range(count - len(found))} - found
+        taken = set() if opens else _taken(session, organization.id, purpose, number, draws)
+        found |= draws - taken
+        drawn, missed, all_missed = drawn + len(draws), missed + len(taken), all_missed + len(taken)
+        if len(found) == count or drawn < _DRAWS or missed * 4 < drawn * 3:
+            continue
+        # Most draws land on taken places: open the next list if this one is full enough.
+        if _used(session, organization.id, purpose, number) < _FULL_ENOUGH:
+            if all_missed >= _DRAWS * count:
+                raise StatusListError("no free status list index found")
+            drawn = missed = 0
+            continue
+        number += 1
+        opens = not _list_exists(session, organization.id, purpose, number)
+        if opens:
+            _lists_to_open[organization.uuid, purpose] = number
+            _lists_in_use.pop((organization.uuid, purpose), None)
+        else:
+            _lists_in_use[organization.uuid, purpose] = number
+        found.clear()
+        drawn = missed = 0
+    return Places(number, list(found), opens)
+
+
+def forget_list_in_use(organization: Organization, purpose: str = REVOCATION) -> None:
+    """Read the list in use again next time (another process may have moved on)."""
+    _lists_in_use.pop((organization.uuid, purpose), None)
+
+
+def _list_in_use(session: Session, organization: Organization, purpose: str) -> tuple[int, bool]:
+    """The list's number, and whether it may have no row yet."""
+    key = (organization.uuid, purpose)
+    if (number := _lists_in_use.get(key)) is not None:
+        return number, False
+    number = session.scalar(
+        select(func.max(StatusList.list_number)).where(
+            StatusList.organization_id == organization.id, StatusList.purpose == purpose
+        )
+    )
+    opening = _lists_to_open.get(key, 1)
+    if number is None or number < opening:
+        return opening, True
+    _lists_to_open.pop(key, None)
+    _lists_in_use[key] = number
+    return number, False
+
+
+def _list_exists(session: Session, organization_id: int, purpose: str, number: int) -> bool:
+    return (
+        session.scalar(
+            select(StatusList.id).where(
+                StatusList.organization_id == organization_id,
+                StatusList.purpose == purpose,
+                StatusList.list_number == number,
             )
         )
-        indices |= draws - set(taken)
-        if (
-            len(indices) < len(credentials)
-            and _used(session, organization_id, purpose, number) >= _FULL_ENOUGH
-        ):
-            return [allocate(session, credential, purpose, new=True) for credential in credentials]
-    rows = [
+        is not None
+    )
+
+
+# Built once: asked for every batch of places drawn.
+_TAKEN = select(StatusEntry.index).where(
+    StatusEntry.organization_id == bindparam("organization_id"),
+    StatusEntry.purpose == bindparam("purpose"),
+    StatusEntry.list_number == bindparam("list_number"),
+    StatusEntry.index.in_(bindparam("indices", expanding=True)),
+)
+
+
+def _taken(
+    session: Session, organization_id: int, purpose: str, number: int, indices: set[int]
+) -> set[int]:
+    parameters = {
+        "organization_id": organization_id,
+        "purpose": purpose,
+        "list_number": number,
+        "indices": list(indices),
+    }
+    return set(session.scalars(_TAKEN, parameters))
+
+
+def make_list(session: Session, organization_id: int, purpose: str, number: int) -> None:
+    """The list's row, unless another transaction made it first (one statement)."""
+    now = utcnow()
+    session.connection().execute(
+        insert_ignoring_conflicts(session, StatusList.__table__),
         {
+            "uuid": uuid4(),
+            "created_at": now,
+            "updated_at": now,
             "organization_id": organization_id,
             "purpose": purpose,
             "list_number": number,
-            "index": index,
-            "credential_id": credential.id,
-            "credential_encoded_id": credential.encoded_id,
-            "credential_uuid": credential.uuid,
-            "is_set": False,
-        }
-        for credential, index in zip(credentials, indices, strict=False)
-    ]
-    try:
-        # One Core executemany: an ORM flush of the new entries cost more than drawing them.
-        with session.begin_nested():
-            session.connection().execute(insert(StatusEntry.__table__), rows)
-    except IntegrityError:
-        return [allocate(session, credential, purpose, new=True) for credential in credentials]
-    # Detached copies of what was inserted: callers read where each entry is, nothing more.
-    return [StatusEntry(**row) for row in rows]
+        },
+    )
+
+
+def insert_free(session: Session, rows: list[dict[str, Any]]) -> set[int]:
+    """Inserts the entries whose place is still free, in one statement; the credential ids of
+    those inserted (an entry left out lost its place to another transaction)."""
+    statement = _insert_free(insert_ignoring_conflicts(session, StatusEntry.__table__))
+    return set(session.connection().execute(statement, rows).scalars())
+
+
+@cache  # built once per database kind
+def _insert_free(statement: Insert) -> ReturningInsert[tuple[int]]:
+    return statement.returning(StatusEntry.__table__.c.credential_id)
 
 
 def _used(session: Session, organization_id: int, purpose: str, number: int) -> int:

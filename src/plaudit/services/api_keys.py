@@ -52,18 +52,34 @@ def create_key(
     return IssuedKey(key=key, plaintext=prefix + secret)
 
 
-def authenticate(session: Session, presented: str) -> Scope | None:
-    """The scope of a live key, or None. Costs one indexed lookup and a constant-time compare."""
+def parts(presented: str) -> tuple[str, str] | None:
+    """A presented key's prefix (to find it by) and secret (to check), or None when it cannot
+    be a key at all."""
     presented = presented.strip()
     if len(presented) != PREFIX_LENGTH + 2 * SECRET_BYTES:
         return None
-    prefix, secret = presented[:PREFIX_LENGTH], presented[PREFIX_LENGTH:]
+    return presented[:PREFIX_LENGTH], presented[PREFIX_LENGTH:]
+
+
+def secret_matches(secret_hash: str, secret: str) -> bool:
+    """Whether `secret` is the one `secret_hash` was made from, compared in constant time."""
+    return hmac.compare_digest(secret_hash, _hash(secret))
+
+
+def authenticate(session: Session, presented: str) -> Scope | None:
+    """The scope of a live key, or None. Costs one indexed lookup and a constant-time compare.
+    (`GET /v1/credentials/{id}` checks its key inside its one read instead:
+    services/credential_reads.py.)"""
+    found = parts(presented)
+    if found is None:
+        return None
+    prefix, secret = found
     row = session.execute(
         select(ApiKey.organization_id, ApiKey.department_id, ApiKey.secret_hash).where(
             ApiKey.prefix == prefix, ApiKey.revoked_at.is_(None)
         )
     ).first()
-    if row is None or not hmac.compare_digest(row.secret_hash, _hash(secret)):
+    if row is None or not secret_matches(row.secret_hash, secret):
         return None
     return Scope(organization_id=row.organization_id, department_id=row.department_id)
 

@@ -1,23 +1,34 @@
 """Credentials read for display only (`GET /v1/credentials/{id}`, and the public page through
-services/public_credentials.py): Core statements, no ORM objects.
+services/public_credentials.py): Core statements on a connection, no ORM objects.
 
 Loading a `Credential` through the ORM, with its joined achievement and its two `selectin`
-collections, cost about 1.5 ms of CPU a request: five times the same rows read by these
-statements. The rows carry the ORM objects' attribute names, so the dialect mappings read
-either. Nothing here writes, and nothing read here can be written back.
+collections, cost about 1.5 ms of CPU a request: five times the same rows read by Core
+statements. `GET /v1/credentials/{id}` reads the presented API key, the credential, its
+achievement and issuer in one statement, and its evidence items and references only when it
+has some. The rows carry the ORM objects' attribute names, so the dialect mappings read either.
+Nothing here writes, and nothing read here can be written back.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Select, bindparam, or_, select
+from sqlalchemy import Connection, Exists, Row, Select, Table, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import limits
-from plaudit.domain.scope import Scope
+from plaudit.domain.errors import Unauthenticated
+from plaudit.services import api_keys
 from plaudit.services.credentials import first_named
-from plaudit.store.tables import Achievement, Credential, EvidenceItem, Organization, Reference
+from plaudit.store.tables import (
+    Achievement,
+    ApiKey,
+    Credential,
+    EvidenceItem,
+    Organization,
+    Reference,
+)
 
+_KEYS = ApiKey.__table__
 _CREDENTIALS = Credential.__table__
 _ACHIEVEMENTS = Achievement.__table__
 _ORGANIZATIONS = Organization.__table__
@@ -83,35 +94,78 @@ class Shown:
     issuer: IssuerRead
 
 
-def _by_reference(with_department: bool) -> Select[Any]:
-    query = (
+def _for_key() -> Select[Any]:
+    """The key's secret hash and the credentials a reference names within the key's reach, each
+    with its achievement and issuer: one row per credential, one with NULL credential columns
+    when the key reaches none, no row when no live key has the prefix. Whether each has
+    evidence items or references comes along, so that empty collections cost no statement."""
+    key = _KEYS
+    credential = _CREDENTIALS
+    within_reach = and_(
+        # Each name by its own index (SQLite: MULTI-INDEX OR). The organization is checked
+        # after: `+ 0` keeps SQLite from walking the organization's index instead, which read
+        # every credential of the organization.
+        or_(
+            and_(
+                credential.c.organization_id == key.c.organization_id,
+                credential.c.license_id == bindparam("ref"),
+            ),
+            credential.c.encoded_id == bindparam("ref"),
+            credential.c.id == bindparam("number"),
+        ),
+        credential.c.organization_id + 0 == key.c.organization_id,
+        or_(key.c.department_id.is_(None), credential.c.department_id == key.c.department_id),
+    )
+    return (
         select(
-            _CREDENTIALS,
+            key.c.secret_hash,
+            *(credential.c[name] for name in _SHOWN_COLUMNS),
             _ACHIEVEMENTS.c.name.label("achievement_name"),
             _ACHIEVEMENTS.c.course_link.label("achievement_course_link"),
             _ORGANIZATIONS.c.name.label("issuer_name"),
             _ORGANIZATIONS.c.description.label("issuer_description"),
             _ORGANIZATIONS.c.url.label("issuer_url"),
+            _has(_EVIDENCE).label("has_evidence_items"),
+            _has(_REFERENCES).label("has_references"),
         )
-        .join(_ACHIEVEMENTS, _ACHIEVEMENTS.c.id == _CREDENTIALS.c.achievement_id)
-        .join(_ORGANIZATIONS, _ORGANIZATIONS.c.id == _CREDENTIALS.c.organization_id)
-        .where(
-            _CREDENTIALS.c.organization_id == bindparam("organization_id"),
-            or_(
-                _CREDENTIALS.c.license_id == bindparam("ref"),
-                _CREDENTIALS.c.encoded_id == bindparam("ref"),
-                _CREDENTIALS.c.id == bindparam("number"),
-            ),
-        )
+        .select_from(key)
+        .outerjoin(credential, within_reach)
+        .outerjoin(_ACHIEVEMENTS, _ACHIEVEMENTS.c.id == credential.c.achievement_id)
+        .outerjoin(_ORGANIZATIONS, _ORGANIZATIONS.c.id == credential.c.organization_id)
+        .where(key.c.prefix == bindparam("prefix"), key.c.revoked_at.is_(None))
     )
-    if with_department:
-        query = query.where(_CREDENTIALS.c.department_id == bindparam("department_id"))
-    return query
 
 
+def _has(table: Table) -> Exists:
+    return exists().where(table.c.credential_id == _CREDENTIALS.c.id)
+
+
+# What the API's answer shows of a credential (dialects/accredible/mapping.py `credential_out`)
+# and `first_named` compares: only these, as each column read costs its type's processing.
+_SHOWN_COLUMNS = (
+    "id",
+    "organization_id",
+    "achievement_id",
+    "encoded_id",
+    "license_id",
+    "name",
+    "description",
+    "approve",
+    "grade",
+    "complete",
+    "issued_on",
+    "expired_on",
+    "private",
+    "custom_attributes",
+    "meta_data",
+    "recipient_name",
+    "recipient_email",
+    "recipient_phone_number",
+    "recipient_external_id",
+    "recipient_meta_data",
+)
 # Built once: the statement cache then finds them by identity, not by walking a new tree.
-_IN_ORGANIZATION = _by_reference(with_department=False)
-_IN_DEPARTMENT = _by_reference(with_department=True)
+_FOR_KEY = _for_key()
 _EVIDENCE_OF = (
     select(_EVIDENCE)
     .where(_EVIDENCE.c.credential_id == bindparam("credential_id"))
@@ -124,19 +178,26 @@ _REFERENCES_OF = (
 )
 
 
-def shown(session: Session, scope: Scope, ref: str) -> Shown:
-    """The credential `credentials.get` finds for this reference, with its issuer; the same
-    NotFound when there is none."""
+def shown_to_key(connection: Connection, key: str | None, ref: str) -> Shown:
+    """What `credentials.get` finds for this reference in the presented key's scope, with its
+    issuer: Unauthenticated when the key is not a live one (revoked by any process: the check
+    is part of the same statement), the same NotFound as `get` when the key reaches none."""
+    parts = api_keys.parts(key) if key else None
+    if parts is None:
+        raise Unauthenticated()
+    prefix, secret = parts
     ref = ref.strip()
-    parameters = {
-        "organization_id": scope.organization_id,
-        "department_id": scope.department_id,
-        "ref": ref,
-        "number": limits.parse_id(ref),
-    }
-    statement = _IN_ORGANIZATION if scope.department_id is None else _IN_DEPARTMENT
-    row = first_named(ref, session.execute(statement, parameters).all())
-    evidence_items, references = collections_of(session, row.id)
+    parameters = {"prefix": prefix, "ref": ref, "number": limits.parse_id(ref)}
+    rows = connection.execute(_FOR_KEY, parameters).all()
+    if not rows or not api_keys.secret_matches(rows[0].secret_hash, secret):
+        raise Unauthenticated()
+    row = first_named(ref, [row for row in rows if row.id is not None])
+    evidence_items, references = collections_of(
+        connection,
+        row.id,
+        evidence_items=row.has_evidence_items,
+        references=row.has_references,
+    )
     achievement = AchievementRead(
         row.achievement_id, row.achievement_name, row.achievement_course_link
     )
@@ -147,10 +208,17 @@ def shown(session: Session, scope: Scope, ref: str) -> Shown:
     return Shown(credential, issuer)
 
 
-def collections_of(session: Session, credential_id: int) -> tuple[list[Row[Any]], list[Row[Any]]]:
-    """A credential's evidence items and references, each in its order."""
+def collections_of(
+    connection: Connection | Session,
+    credential_id: int,
+    *,
+    evidence_items: bool = True,
+    references: bool = True,
+) -> tuple[list[Row[Any]], list[Row[Any]]]:
+    """A credential's evidence items and references, each in its order; a collection known to
+    be empty (False) is not read."""
     by_id = {"credential_id": credential_id}
     return (
-        list(session.execute(_EVIDENCE_OF, by_id)),
-        list(session.execute(_REFERENCES_OF, by_id)),
+        list(connection.execute(_EVIDENCE_OF, by_id)) if evidence_items else [],
+        list(connection.execute(_REFERENCES_OF, by_id)) if references else [],
     )

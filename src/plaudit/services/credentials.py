@@ -2,14 +2,14 @@
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TypeVar
 from uuid import UUID
 
 from sqlalchemy import Select, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, joinedload
 
 from plaudit.domain import credentials as rules
 from plaudit.domain import limits
@@ -23,7 +23,7 @@ from plaudit.domain.errors import Duplicate, Invalid, NotFound
 from plaudit.domain.recipients import user_uuid
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
-from plaudit.services import achievements, credential_status, credits, events
+from plaudit.services import achievements, credential_status, credits, events, visible
 from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
 
 AchievementCache = dict[int | str, Achievement]
@@ -94,6 +94,24 @@ class Issued:
     unpublished_for_credits: bool = False
 
 
+@dataclass
+class BatchKeys:
+    """The license ids and duplicate keys that earlier items of one request already hold, for
+    builds that are checked together before any of them is written (services/issuance.py)."""
+
+    license_ids: set[str] = field(default_factory=set)
+    duplicate_keys: set[tuple[int, str]] = field(default_factory=set)
+    earner_keys: set[tuple[int, str]] = field(default_factory=set)
+
+    def hold(self, credential: Credential) -> None:
+        if credential.license_id is not None:
+            self.license_ids.add(credential.license_id)
+        if credential.duplicate_key is not None:
+            self.duplicate_keys.add((credential.achievement_id, credential.duplicate_key))
+        if credential.duplicate_earner_key is not None:
+            self.earner_keys.add((credential.achievement_id, credential.duplicate_earner_key))
+
+
 def issue(
     session: Session,
     scope: Scope,
@@ -103,6 +121,27 @@ def issue(
     achievement_cache: AchievementCache | None = None,
 ) -> Issued:
     """Create a credential. Asked to publish with no credit left, it is created unpublished."""
+    credential = build(session, scope, data, today=today, achievement_cache=achievement_cache)
+    session.add(credential)
+    _flush(session)
+    events.badge(session, credential, events.BADGE_CREATED)
+    if credential.approve and not credits.consume(session, scope.organization_id):
+        credential.approve = False
+        return Issued(credential, unpublished_for_credits=True)
+    return Issued(credential)
+
+
+def build(
+    session: Session,
+    scope: Scope,
+    data: CredentialFields,
+    *,
+    today: date,
+    achievement_cache: AchievementCache | None = None,
+    batch: BatchKeys | None = None,
+) -> Credential:
+    """A new credential, checked (its fields, its group, and its license id and duplicate keys
+    against the database and `batch`), not yet in the session. Reads only."""
     rules.check_sizes(data)
     rules.require_recipient(data.recipient)
     achievement = _achievement(session, scope, data.achievement_ref, achievement_cache)
@@ -149,17 +188,11 @@ def issue(
         credential.state = data.state
     _set_achievement(credential, achievement)
     _apply_recipient(credential, data.recipient)
-    _set_license_id(session, scope, credential, _value(data.license_id))
+    _set_license_id(session, scope, credential, _value(data.license_id), batch)
     _replace_evidence(credential, data)
     _replace_references(credential, data)
-    _check_duplicate(session, credential)
-    session.add(credential)
-    _flush(session)
-    events.badge(session, credential, events.BADGE_CREATED)
-    if credential.approve and not credits.consume(session, scope.organization_id):
-        credential.approve = False
-        return Issued(credential, unpublished_for_credits=True)
-    return Issued(credential)
+    _check_duplicate(session, credential, batch)
+    return credential
 
 
 def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
@@ -243,12 +276,27 @@ def _achievement(
     if is_set(ref) and not is_blank(ref) and isinstance(ref, int | str):
         if cache is not None and ref in cache:
             return cache[ref]
-        found = achievements.find(session, scope, ref)
+        found = _find_achievement(session, scope, ref)
         if cache is not None and found is not None:
             cache[ref] = found
     if found is None:
         raise Invalid(code="achievement.unknown", fields={"group_id": ["is invalid"]})
     return found
+
+
+def _find_achievement(session: Session, scope: Scope, ref: int | str) -> Achievement | None:
+    """achievements.find, loading the department in the same statement when the group is
+    named by id (as nearly every client names it): issuing may need its privacy default."""
+    number = ref if isinstance(ref, int) else limits.parse_id(ref)
+    if number is not None and limits.is_storable_id(number):
+        found = session.scalar(
+            visible.achievements(scope)
+            .options(joinedload(Achievement.department))
+            .where(Achievement.id == number)
+        )
+        if found is not None or isinstance(ref, int):
+            return found
+    return achievements.find(session, scope, ref)
 
 
 def _resolve_private(given: object, achievement: Achievement) -> bool:
@@ -283,11 +331,15 @@ def _apply_recipient(credential: Credential, recipient: RecipientData) -> None:
 
 
 def _set_license_id(
-    session: Session, scope: Scope, credential: Credential, license_id: str | None
+    session: Session,
+    scope: Scope,
+    credential: Credential,
+    license_id: str | None,
+    batch: BatchKeys | None = None,
 ) -> None:
     license_id = None if is_blank(license_id) else str(license_id).strip()
     if license_id is not None and license_id != credential.license_id:
-        taken = session.scalar(
+        taken = (batch is not None and license_id in batch.license_ids) or session.scalar(
             select(
                 exists().where(
                     Credential.organization_id == scope.organization_id,
@@ -318,7 +370,9 @@ _TAKEN_DUPLICATE_KEY = _taken(Credential.duplicate_key)
 _TAKEN_DUPLICATE_EARNER_KEY = _taken(Credential.duplicate_earner_key)
 
 
-def _check_duplicate(session: Session, credential: Credential) -> None:
+def _check_duplicate(
+    session: Session, credential: Credential, batch: BatchKeys | None = None
+) -> None:
     """One credential per email, and one per issuer's earner id, in an achievement, unless the
     achievement allows duplicates (Credly's rule: same template and same email, same user or
     same issuer_earner_id; a user here is their email)."""
@@ -327,12 +381,24 @@ def _check_duplicate(session: Session, credential: Credential) -> None:
     credential.duplicate_earner_key = rules.duplicate_earner_key(
         credential.recipient_external_id, allowed
     )
-    for query, key, error in (
-        (_TAKEN_DUPLICATE_KEY, credential.duplicate_key, _duplicate_email),
-        (_TAKEN_DUPLICATE_EARNER_KEY, credential.duplicate_earner_key, _duplicate_earner),
+    for query, key, error, held in (
+        (
+            _TAKEN_DUPLICATE_KEY,
+            credential.duplicate_key,
+            _duplicate_email,
+            batch.duplicate_keys if batch else set(),
+        ),
+        (
+            _TAKEN_DUPLICATE_EARNER_KEY,
+            credential.duplicate_earner_key,
+            _duplicate_earner,
+            batch.earner_keys if batch else set(),
+        ),
     ):
         if key is None:
             continue
+        if (credential.achievement_id, key) in held:
+            raise error()
         parameters = {
             "achievement_id": credential.achievement_id,
             "key": key,
@@ -356,14 +422,21 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except IntegrityError as error:
-        text = str(error.orig)
-        if "duplicate_earner_key" in text:
-            raise _duplicate_earner() from None
-        if "duplicate_key" in text:
-            raise _duplicate_email() from None
-        if "license_id" in text:
-            raise Duplicate(fields={"license_id": ["has already been taken"]}) from None
+        if (duplicate := duplicate_of(error)) is not None:
+            raise duplicate from None
         raise
+
+
+def duplicate_of(error: IntegrityError) -> Duplicate | None:
+    """The error the pre-checks would have given for a credential a unique index refused."""
+    text = str(error.orig)
+    if "duplicate_earner_key" in text:
+        return _duplicate_earner()
+    if "duplicate_key" in text:
+        return _duplicate_email()
+    if "license_id" in text:
+        return Duplicate(fields={"license_id": ["has already been taken"]})
+    return None
 
 
 def _replace_evidence(credential: Credential, data: CredentialFields) -> None:

@@ -1,5 +1,5 @@
 """A credential as its public page shows it: found by its encoded id, with its achievement,
-issuer, revocation, evidence and references, in three queries whatever it holds.
+issuer, revocation, evidence and references, in at most three queries whatever it holds.
 
 Revocation is the credential's revocation bit in its organization's status list
 (openbadges/status_list.py): set with the reason `revoked`. A signed credential that was deleted
@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, bindparam, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, exists, select
 from sqlalchemy.orm import Session, joinedload
 
 from plaudit.domain import limits
@@ -22,7 +22,14 @@ from plaudit.services import credential_reads
 from plaudit.services.credential_reads import Columns, CredentialRead
 from plaudit.store.group_tables import SkillCategory
 from plaudit.store.signing_tables import StatusEntry
-from plaudit.store.tables import Achievement, Credential, Department, Organization
+from plaudit.store.tables import (
+    Achievement,
+    Credential,
+    Department,
+    EvidenceItem,
+    Organization,
+    Reference,
+)
 
 MAX_ENCODED_ID = 32
 
@@ -57,25 +64,33 @@ def find(session: Session, encoded_id: str) -> PublicCredential:
     return PublicCredential(credential, organization, department, reason == status_list.REVOKED)
 
 
-def read(session: Session, encoded_id: str) -> PublicCredential:
-    """What `find` finds, read with three Core statements for the pages that only show it
-    (rows with the ORM objects' attribute names: services/credential_reads.py). Its rows cannot
-    be written back; pages that sign or render use `find`."""
+def read(connection: Connection | Session, encoded_id: str) -> PublicCredential:
+    """What `find` finds, read with Core statements for the pages that only show it (rows with
+    the ORM objects' attribute names: services/credential_reads.py): one, and one more for each
+    of its evidence items and references if it has any. Its rows cannot be written back; pages
+    that sign or render use `find`."""
     if not encoded_id or len(encoded_id) > MAX_ENCODED_ID or limits.contains_nul(encoded_id):
         raise NotFound("credential")
-    row = session.execute(_READ, {"encoded_id": encoded_id}).first()
+    row = connection.execute(_READ, {"encoded_id": encoded_id}).first()
     if row is None:
-        raise _missing(session, encoded_id)
+        raise _missing(connection, encoded_id)
     values = tuple(row)
     credential, achievement, organization, department = (
         dict(zip(names, values[start : start + len(names)], strict=True))
         for names, start in _READ_PARTS
     )
-    category_id, category_name, reason = values[len(values) - 3 :]
+    category_id, category_name, reason, has_evidence_items, has_references = values[
+        len(values) - 5 :
+    ]
     achievement["skill_category"] = (
         None if category_id is None else Columns({"id": category_id, "name": category_name})
     )
-    evidence_items, references = credential_reads.collections_of(session, credential["id"])
+    evidence_items, references = credential_reads.collections_of(
+        connection,
+        credential["id"],
+        evidence_items=has_evidence_items,
+        references=has_references,
+    )
     shown = CredentialRead(Columns(credential), Columns(achievement), evidence_items, references)
     return PublicCredential(
         shown, Columns(organization), Columns(department), reason == status_list.REVOKED
@@ -84,7 +99,8 @@ def read(session: Session, encoded_id: str) -> PublicCredential:
 
 def _read_statement() -> tuple[Select[Any], list[tuple[list[str], int]]]:
     """One row: the credential's, its achievement's, organization's and department's columns,
-    its skill category and its revocation reason. With where each table's columns start."""
+    its skill category, its revocation reason and whether it has evidence items and references.
+    With where each table's columns start."""
     tables = [
         Credential.__table__,
         Achievement.__table__,
@@ -99,7 +115,14 @@ def _read_statement() -> tuple[Select[Any], list[tuple[list[str], int]]]:
     credentials, achievements, organizations, departments = tables
     categories = SkillCategory.__table__
     statement = (
-        select(*columns, categories.c.id, categories.c.name, StatusEntry.reason)
+        select(
+            *columns,
+            categories.c.id,
+            categories.c.name,
+            StatusEntry.reason,
+            exists().where(EvidenceItem.credential_id == credentials.c.id),
+            exists().where(Reference.credential_id == credentials.c.id),
+        )
         .select_from(credentials)
         .join(achievements, achievements.c.id == credentials.c.achievement_id)
         .join(organizations, organizations.c.id == credentials.c.organization_id)
@@ -136,8 +159,8 @@ def _revocation_bit_set() -> ColumnElement[bool]:
     )
 
 
-def _missing(session: Session, encoded_id: str) -> NotFound:
-    tombstone = session.scalar(
+def _missing(connection: Connection | Session, encoded_id: str) -> NotFound:
+    tombstone = connection.scalar(
         select(StatusEntry.id)
         .where(
             StatusEntry.credential_encoded_id == encoded_id,

@@ -13,7 +13,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -151,32 +152,19 @@ def _store(
     session.flush()
 
 
-def sign_issued(session: Session, credentials: list[Credential], signer: Signer | None) -> None:
-    """Signs newly issued, published credentials in the issuing transaction (when signing at
-    issuance is on: `signer` is None otherwise). New credentials have no entry and no stored
-    forms yet, so the batch skips those look-ups and unlocks the key once."""
-    published = [credential for credential in credentials if credential.approve]
-    if signer is None or not published:
-        return
-    organization = session.get(Organization, published[0].organization_id)
-    if organization is None:
-        raise NotFound("organization")
-    row = keys.ensure_key(session, organization, signer.secret)
-    private_key = keys.unlock(row, organization, signer.secret).private_key
-    entries = status_list.allocate_new(session, published)
-    issuer_dids.record(session, organization, did.issuer_did(signer.base_url, organization, row))
-    rows = []
-    for credential, entry in zip(published, entries, strict=True):
-        document, method = unsigned(credential, organization, row, entry, signer)
-        rows.append(
-            {
-                "credential_id": credential.id,
-                "content_hash": content_hash(document, method),
-                "document": json.dumps(
-                    add_proof(document, private_key, method), ensure_ascii=False
-                ),
-                "jwt": sign_jwt(document, private_key, method),
-            }
-        )
-    # One Core executemany: nothing in the request reads these rows back through the session.
-    session.connection().execute(insert(SignedCredential.__table__), rows)
+def signed_row(
+    credential: Credential,
+    organization: Organization,
+    signing_key: SigningKey,
+    private_key: Ed25519PrivateKey,
+    entry: StatusEntry,
+    signer: Signer,
+) -> dict[str, str]:
+    """A new credential's signed forms and their content hash, as columns of its
+    signed_credentials row (its credential_id left to the caller)."""
+    document, method = unsigned(credential, organization, signing_key, entry, signer)
+    return {
+        "content_hash": content_hash(document, method),
+        "document": json.dumps(add_proof(document, private_key, method), ensure_ascii=False),
+        "jwt": sign_jwt(document, private_key, method),
+    }

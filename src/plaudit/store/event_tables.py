@@ -16,7 +16,11 @@ from plaudit.store.tables import JsonType, Row, org_fk, utcnow
 class Event(Row):
     __tablename__ = "events"
     # subject_uuid: a deleted badge's hosted assertion is gone (410), found by its events.
-    __table_args__ = (Index(None, "organization_id", "id"), Index(None, "subject_uuid"))
+    __table_args__ = (
+        Index(None, "organization_id", "id"),
+        Index(None, "subject_uuid"),
+        Index(None, "dispatched_at", "id"),
+    )
 
     organization_id: Mapped[int] = org_fk()
     event_type: Mapped[str] = mapped_column(
@@ -27,4 +31,8 @@ class Event(Row):
     subject_uuid: Mapped[UUID] = mapped_column(Uuid, doc="The badge's or template's UUID.")
     payload: Mapped[dict[str, Any] | None] = mapped_column(
         JsonType, doc="What the event says beyond its subject (a state change's from and to)."
+    )
+    dispatched_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        doc="When notifications/dispatch.py queued its mails; NULL: not yet.",
     )

@@ -34,18 +34,20 @@ class Visit:
 
 
 async def visit(request: Request, encoded_id: str) -> Visit:
-    """Reads the credential (Core rows, not ORM objects) in a read-only session; NotFound for
-    an unknown id."""
+    """Reads the credential (Core rows, not ORM objects: http/loop_reads.py); NotFound for an
+    unknown id. A replaced one's successor is looked up afterwards, through the ORM."""
     state = request.app.state
     who = recipient_session.signed_in(request, state.server_secret, state.settings)
+    shown = await state.loop_reads(
+        lambda connection: public_credentials.read(connection, encoded_id)
+    )
+    replaced_by = None
+    if shown.credential.replaced_by_id is not None:
 
-    def run(session: Session) -> tuple[PublicCredential, str | None]:
-        shown = public_credentials.read(session, encoded_id)
-        if shown.credential.replaced_by_id is None:
-            return shown, None
-        return shown, badge_lifecycle.current_of(session, shown.credential).encoded_id
+        def successor(session: Session) -> str:
+            return badge_lifecycle.current_of(session, shown.credential).encoded_id
 
-    shown, replaced_by = await Work(state.database, readonly=True)(run)
+        replaced_by = await Work(state.database, readonly=True)(successor)
     return Visit(shown, is_recipient(who, shown.credential), replaced_by)
 
 

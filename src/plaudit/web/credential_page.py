@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from plaudit.http.deps import AppSettings
 from plaudit.web import (
     credential_access,
     credential_view,
@@ -25,10 +24,11 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 # HEAD answers as GET does, without the body, and is not counted as a view (link checkers and
 # unfurlers send it).
 @router.api_route("/c/{encoded_id}", methods=["GET", "HEAD"])
-async def credential_page(request: Request, encoded_id: str, settings: AppSettings) -> Response:
+async def credential_page(request: Request, encoded_id: str) -> Response:
     # `Accept: application/vc+ld+json` or `application/vc+jwt`: the signed credential instead.
     if (signed := await verifiable.negotiated(request, encoded_id)) is not None:
         return signed
+    settings = request.app.state.settings
     visit = await credential_access.visit(request, encoded_id)
     if visit.replaced_by is not None and visit.replaced_by != encoded_id:
         # Credly: "attempts to access the old badge return a redirect to the new badge".

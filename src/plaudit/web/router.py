@@ -1,4 +1,5 @@
-"""Every server-rendered page Plaudit mounts."""
+"""Every server-rendered page Plaudit mounts but the credential page, which the app includes
+first of all its routers (app.py)."""
 
 from fastapi import APIRouter
 
@@ -7,7 +8,6 @@ from plaudit.web import (
     baked_badges,
     credential_files,
     credential_links,
-    credential_page,
     design_images,
     designer,
     designer_api,
@@ -15,6 +15,7 @@ from plaudit.web import (
     live_verification,
     pdf_bundle_files,
     sign_in,
+    unsubscribe,
     verifiable,
     verify_page,
     wallet,
@@ -25,7 +26,6 @@ for module in (
     landing,
     sign_in,
     wallet,
-    credential_page,
     credential_files,
     credential_links,
     assets,
@@ -37,5 +37,6 @@ for module in (
     verifiable,
     baked_badges,
     live_verification,
+    unsubscribe,
 ):
     router.include_router(module.router)

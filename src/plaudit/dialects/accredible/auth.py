@@ -3,7 +3,7 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Security
+from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -40,6 +40,18 @@ TOKEN_SCHEME = APIKeyHeader(
 BEARER_SCHEME = HTTPBearer(
     scheme_name="Bearer", description="The API key alone, sent as `Bearer KEY`.", auto_error=False
 )
+
+
+# The security requirement of an operation that takes a key, as /openapi.json declares it. A
+# route that reads its key with `key_of` instead of the `ApiKey` dependency declares it through
+# `openapi_extra=SECURITY`: solving the dependency and its two schemes cost about 0.1 ms of CPU
+# a request, more than reading the credential it asks for.
+SECURITY = {"security": [{TOKEN_SCHEME.scheme_name: []}, {BEARER_SCHEME.scheme_name: []}]}
+
+
+def key_of(request: Request) -> str | None:
+    """The key a request presents, as `ApiKey` finds it."""
+    return presented_key(request.headers.get("authorization"))
 
 
 async def request_key(

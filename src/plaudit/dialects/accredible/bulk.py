@@ -22,8 +22,10 @@ from plaudit.domain.credentials import CredentialFields
 from plaudit.domain.errors import DomainError, Invalid
 from plaudit.http.deps import AppSettings, DbWork
 from plaudit.http.signer import IssuanceSigner
-from plaudit.services import bulk_issue, organizations, signing
+from plaudit.services import bulk_issue, issuance, organizations
 from plaudit.services.bulk_issue import ItemOutcome
+from plaudit.services.credentials import Issued
+from plaudit.services.issuance import Prepared
 from plaudit.store.tables import Organization
 
 router = APIRouter(route_class=AccredibleRoute, tags=["Credentials"])
@@ -66,23 +68,29 @@ async def bulk_create_v1(
     `["credentials"]`), not the bare array of the API Blueprint's malformed example."""
     items = read_items(body.credentials)
 
-    def run(session: Session) -> dict[str, list[dict[str, Any]]]:
+    def prepare(session: Session) -> tuple[Organization, list[Prepared | DomainError]]:
         scope = authorize(session, key)
         _check_count(len(items), V1_LIMIT)
         # Held from the start: the session keeps unchanged rows only weakly.
         issuer = organizations.get_organization(session, scope.organization_id)
-        issued = bulk_issue.issue_all(session, scope, items, today=datetime.now(UTC).date())
-        signing.sign_issued(session, [item.credential for item in issued], signer)
-        base_url = settings.public_base_url
-        response = {
-            "credentials": [
-                mapping.credential_out(item.credential, issuer, base_url) for item in issued
-            ]
-        }
-        session.commit()
-        return response
+        today = datetime.now(UTC).date()
+        prepared = issuance.prepare(session, scope, items, today=today, signer=signer)
+        bulk_issue.all_or_nothing(prepared)  # refused before anything is written
+        return issuer, prepared
 
-    return await work(run)
+    def write(session: Session) -> list[Issued]:
+        return bulk_issue.all_or_nothing(issuance.write(session, prepared))
+
+    # Checked, built and signed before its turn to write; written and committed with the
+    # creates queued beside it (all or nothing: a refusal undoes this request's writes alone).
+    issuer, prepared = await work.read(prepare)
+    issued = await work.grouped(write)
+    base_url = settings.public_base_url
+    return {
+        "credentials": [
+            mapping.credential_out(item.credential, issuer, base_url) for item in issued
+        ]
+    }
 
 
 @router.post("/v2/credentials/bulk_create", summary="Bulk Create Credentials (v2)")
@@ -91,19 +99,20 @@ async def bulk_create_v2(
 ) -> JSONResponse:
     items = read_items(body.credentials)
 
-    def run(session: Session) -> JSONResponse:
+    def prepare(session: Session) -> tuple[Organization, list[Prepared | DomainError]]:
         scope = authorize(session, key)
         _check_count(len(items), V2_LIMIT)
-        outcomes = bulk_issue.issue_each(session, scope, items, today=datetime.now(UTC).date())
-        signing.sign_issued(
-            session, [o.issued.credential for o in outcomes if o.issued is not None], signer
-        )
         issuer = organizations.get_organization(session, scope.organization_id)
-        results = [_result(outcome, issuer, settings.public_base_url) for outcome in outcomes]
-        session.commit()
-        return JSONResponse({"results": results}, status_code=_status(outcomes))
+        today = datetime.now(UTC).date()
+        return issuer, issuance.prepare(session, scope, items, today=today, signer=signer)
 
-    return await work(run)
+    # Checked, built and signed before its turn to write; written and committed with the
+    # creates queued beside it.
+    issuer, prepared = await work.read(prepare)
+    written = await work.grouped(lambda session: issuance.write(session, prepared))
+    outcomes = bulk_issue.item_outcomes(written)
+    results = [_result(outcome, issuer, settings.public_base_url) for outcome in outcomes]
+    return JSONResponse({"results": results}, status_code=_status(outcomes))
 
 
 def _status(outcomes: list[ItemOutcome]) -> int:

@@ -19,6 +19,7 @@ from plaudit.dialects.accredible import (
     evidence_items,
     groups,
     issuer,
+    notifications,
     references,
     skill_categories,
     sso,
@@ -47,5 +48,6 @@ for module in (
     designs,
     designers,
     blockchain_data,
+    notifications,
 ):
     router.include_router(module.router)

@@ -15,6 +15,7 @@ from plaudit.dialects.credly.badge_evidence import evidence_data
 from plaudit.domain.credentials import CredentialFields, RecipientData
 from plaudit.domain.errors import Invalid
 from plaudit.domain.limits import contains_nul
+from plaudit.domain.locales import LOCALES
 from plaudit.domain.values import UNSET, Maybe
 
 REQUIRED = (
@@ -24,7 +25,6 @@ REQUIRED = (
     "badge_template_id",
     "issued_at",
 )
-LOCALES = ("en", "fr", "de", "ko", "ja", "zh-CN", "pt", "es-ES", "es-US", "fr-CA", "pt-BR")
 CANT_BE_BLANK = "can't be blank"
 # A space before the offset, as in the seed's "2014-04-01 09:41:00 -0500".
 _SPACED_OFFSET = re.compile(r"\s+(?=[+-]\d{2}:?\d{2}$)")

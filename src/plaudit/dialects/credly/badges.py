@@ -71,12 +71,11 @@ async def issue_badge(
         except Invalid as refused:
             raise credly_invalid(refused) from None
         badge = issued.credential
-        answer = badge_answer(badge, organization, settings.public_base_url)
-        session.commit()
         response.headers["Location"] = badge_url(settings.public_base_url, organization, badge)
-        return answer
+        # In the write's session: the answer counts the template's badges, this one included.
+        return badge_answer(badge, organization, settings.public_base_url)
 
-    return await work(run)
+    return await work.grouped(run)  # committed with the creates queued beside it
 
 
 @router.get(BASE + "/{badge_id}", summary="Get a badge", response_model=None)

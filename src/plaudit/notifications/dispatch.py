@@ -1,0 +1,124 @@
+"""The dispatcher: turns recorded events (store/event_tables.py) into queued mail.
+
+Undispatched events are found by `dispatched_at IS NULL`, not by an id cursor: PostgreSQL may
+commit a lower id after a higher one, and a cursor would skip it. A batch is read and its mail
+composed in a read-only session, outside any write lock (on SQLite, issuing requests queue
+behind every writer); then one short transaction claims the events,
+`UPDATE events SET dispatched_at = now WHERE id IN (...) AND dispatched_at IS NULL RETURNING id`,
+and adds the mail of the events it claimed, and of no other. The update is the claim on both
+backends: a concurrent dispatcher that read the same batch (PostgreSQL re-checks the condition
+after the first commits; SQLite runs one writer at a time) claims none of them, so each event's
+mail is queued exactly once.
+
+What each event sends (issue 14, the seeds' flags):
+- badge.created: "issued", unless the credential has `suppress_notification` (Credly's
+  `suppress_badge_notification_email`) or is unpublished (`approve` false); a replacement
+  (its payload names `replaces_badge_id`) sends "replaced" with its `notification_message`;
+- badge.state.changed to revoked: "revoked", unless the payload says
+  `suppress_notification_email` (Credly's `suppress_revoke_notification_email`);
+- anything else, or an event whose credential is gone: nothing.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Row, exists, select, update
+from sqlalchemy.orm import Session
+
+from plaudit.notifications.mail_queue import MailQueue
+from plaudit.notifications.wording import ISSUED, REPLACED, REVOKED
+from plaudit.services import events
+from plaudit.settings import Settings
+from plaudit.store.db import Database
+from plaudit.store.event_tables import Event
+from plaudit.store.notification_tables import Mail
+from plaudit.store.tables import Credential
+
+BATCH = 200
+
+
+def has_undispatched(session: Session) -> bool:
+    return bool(session.scalar(select(exists().where(Event.dispatched_at.is_(None)))))
+
+
+@dataclass(frozen=True)
+class Composed:
+    """A batch of events read, and the mail of those that send one (by event id)."""
+
+    event_ids: list[int]
+    mails: list[tuple[int, Mail]]
+
+
+def dispatch(database: Database, settings: Settings, secret: bytes, now: datetime) -> int:
+    """Dispatch one batch; how many events it claimed (0: none was waiting)."""
+    composed = compose_batch(database, settings, secret, now)
+    return claim_and_queue(database, composed, now) if composed.event_ids else 0
+
+
+def compose_batch(database: Database, settings: Settings, secret: bytes, now: datetime) -> Composed:
+    with database.session(readonly=True) as session:
+        batch = session.execute(
+            select(Event.id, Event.event_type, Event.subject_uuid, Event.payload)
+            .where(Event.dispatched_at.is_(None))
+            .order_by(Event.id)
+            .limit(BATCH)
+        ).all()
+        mails = _compose(session, settings, secret, now, batch) if batch else []
+    return Composed([row.id for row in batch], mails)
+
+
+def claim_and_queue(database: Database, composed: Composed, now: datetime) -> int:
+    """Mark the events dispatched, and add the mail of those this call marked."""
+    with database.transaction() as session:
+        claimed = set(
+            session.scalars(
+                update(Event)
+                .where(Event.id.in_(composed.event_ids), Event.dispatched_at.is_(None))
+                .values(dispatched_at=now)
+                .returning(Event.id)
+                .execution_options(synchronize_session=False)
+            )
+        )
+        session.add_all([mail for event_id, mail in composed.mails if event_id in claimed])
+    return len(claimed)
+
+
+def _compose(
+    session: Session, settings: Settings, secret: bytes, now: datetime, batch: Sequence[Row[Any]]
+) -> list[tuple[int, Mail]]:
+    """The mail of each event of the batch that sends one, by event id."""
+    wanted = [(row, kind) for row in batch if (kind := _kind(row.event_type, row.payload))]
+    credentials = {
+        item.uuid: item
+        for item in session.scalars(
+            select(Credential).where(Credential.uuid.in_({row.subject_uuid for row, _ in wanted}))
+        )
+    }
+    queue = MailQueue(session, settings, secret, now)
+    queue.prepare(credentials.values())
+    mails = []
+    for row, kind in wanted:
+        credential = credentials.get(row.subject_uuid)
+        if credential is None or not _sends(credential, kind):
+            continue
+        message = (row.payload or {}).get("notification_message") if kind == REPLACED else None
+        if (mail := queue.add(credential, kind, f"event:{row.id}", message)) is not None:
+            mails.append((row.id, mail))
+    return mails
+
+
+def _kind(event_type: str, payload: dict[str, Any] | None) -> str | None:
+    payload = payload or {}
+    if event_type == events.BADGE_CREATED:
+        return REPLACED if payload.get("replaces_badge_id") else ISSUED
+    if event_type == events.BADGE_STATE_CHANGED and payload.get("to") == "revoked":
+        return None if payload.get("suppress_notification_email") else REVOKED
+    return None
+
+
+def _sends(credential: Credential, kind: str) -> bool:
+    if kind == ISSUED:
+        return credential.approve and not credential.suppress_notification
+    return True
