@@ -17,6 +17,7 @@ from plaudit.store.write_gate import WriteGate
 
 READONLY = "plaudit_readonly"
 DEFAULT_LOCK_TIMEOUT_SECONDS = 5.0
+SQLITE_POOL_SIZE = 40  # anyio's default thread limit, which runs the requests' database work
 POSTGRES_GROUP_WRITERS = 4  # batches written side by side per process (of the pool's 10)
 
 
@@ -74,6 +75,10 @@ def _sqlite_engine(url: str, lock_timeout_seconds: float, **kwargs: Any) -> Engi
         files.private_sqlite_database(Path(database))
     # `timeout` is SQLite's busy timeout: how long a write waits for another process's lock.
     connect_args = {"check_same_thread": False, "timeout": lock_timeout_seconds}
+    if database and database != ":memory:":
+        # Connections enough for every thread of the request pool: one past the pool's size is
+        # closed when given back, and opening it again (file, PRAGMAs) cost a create 7%.
+        kwargs.setdefault("pool_size", SQLITE_POOL_SIZE)
     engine = create_engine(url, connect_args=connect_args, **kwargs)
 
     @event.listens_for(engine, "connect")
