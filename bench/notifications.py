@@ -1,9 +1,12 @@
-"""Mail from the outbox: emails per second that `--workers` `plaudit worker` processes send to
-a local SMTP server (aiosmtpd, in this process), and the workers' CPU milliseconds per mail.
+"""The outbox: emails per second that `--workers` `plaudit worker` processes send to a local
+SMTP server (aiosmtpd, in this process), then webhook deliveries per second they POST to a
+local HTTP listener (in this process too, checking every signature), and the workers' CPU
+milliseconds per mail and per delivery.
 
 The workers start first, on an empty outbox; then `--count` mails are queued in one
 transaction (as the dispatcher queues them) and the clock runs until the SMTP server has every
-one. Prints one JSON line to stdout; progress goes to stderr.
+one; then `--count` webhook deliveries likewise, until the listener has every event id. Prints
+one JSON line to stdout; progress goes to stderr.
 
     .venv/bin/python bench/notifications.py --count 2000 --workers 2
     .venv/bin/python bench/notifications.py --database-url postgresql://user:pass@localhost/plaudit
@@ -12,6 +15,7 @@ one. Prints one JSON line to stdout; progress goes to stderr.
 import argparse
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -23,10 +27,14 @@ from proc_stats import cpu_seconds
 sys.path.append(str(Path(__file__).resolve().parent.parent))  # the checkout: tests.support
 from tests.support.mail_rows import queued
 from tests.support.smtp_server import smtp_server
-from tests.support.tenants import make_tenant
+from tests.support.tenants import Tenant, make_tenant
+from tests.support.webhook_listener import Listener, webhook_listener
+from tests.support.webhook_rows import deliveries
 
+from plaudit.services import webhook_subscriptions
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
+from plaudit.store.notification_tables import PENDING
 
 PLAUDIT = Path(sys.executable).with_name("plaudit")
 
@@ -51,6 +59,44 @@ def wait_started(data_dir: Path, count: int, timeout: float = 120) -> None:
         time.sleep(0.2)
 
 
+def post_webhooks(
+    database: Database,
+    tenant: Tenant,
+    listener: Listener,
+    server_secret: bytes,
+    workers: list[subprocess.Popen[bytes]],
+    count: int,
+) -> dict[str, float | int]:
+    """Queue `count` deliveries to one subscription on the listener; time them all arriving."""
+    path = "/bench"
+    with database.transaction() as session:
+        made = webhook_subscriptions.create(
+            session,
+            server_secret,
+            organization_id=tenant.organization_id,
+            url=listener.url(path),
+            allowed_hosts=frozenset({"127.0.0.1"}),
+        )
+        subscription = made.subscription
+    listener.secrets[path] = made.secret.encode()
+    cpu_before = sum(cpu_seconds(worker.pid) for worker in workers)
+    log(f"queueing {count} webhook deliveries for {len(workers)} workers")
+    started = time.monotonic()
+    deliveries(database, subscription, [PENDING] * count)
+    while len({post.event_id for post in listener.at(path)}) < count:
+        time.sleep(0.05)
+    elapsed = time.monotonic() - started
+    cpu = sum(cpu_seconds(worker.pid) for worker in workers) - cpu_before
+    posts = listener.at(path)
+    return {
+        "webhooks": count,
+        "webhook_deliveries_per_second": round(count / elapsed, 1),
+        "worker_cpu_ms_per_webhook": round(cpu * 1000 / count, 2),
+        "webhook_duplicates": len(posts) - count,
+        "webhooks_unsigned": sum(1 for post in posts if not post.signed),
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=2000)
@@ -62,11 +108,14 @@ def main() -> None:
     database = Database(url)
     upgrade(database.engine)
     tenant = make_tenant(database, "Bench Academy")
-    with smtp_server() as smtp:
+    server_secret = secrets.token_urlsafe(48)
+    with smtp_server() as smtp, webhook_listener() as listener:
         env = {
             **os.environ,
             "PLAUDIT_DATABASE_URL": url,
             "PLAUDIT_DATA_DIR": str(data_dir),
+            "PLAUDIT_SECRET_KEY": server_secret,
+            "PLAUDIT_WEBHOOK_ALLOW_HOSTS": "127.0.0.1",
             "PLAUDIT_SMTP_HOST": "127.0.0.1",
             "PLAUDIT_SMTP_PORT": str(smtp.port),
             "PLAUDIT_SMTP_STARTTLS": "false",
@@ -84,6 +133,9 @@ def main() -> None:
                 time.sleep(0.05)
             elapsed = time.monotonic() - started
             cpu = sum(cpu_seconds(worker.pid) for worker in workers) - cpu_before
+            webhooks = post_webhooks(
+                database, tenant, listener, server_secret.encode(), workers, options.count
+            )
         finally:
             for worker in workers:
                 worker.terminate()
@@ -99,6 +151,7 @@ def main() -> None:
                 "emails_per_second": round(options.count / elapsed, 1),
                 "worker_cpu_ms_per_mail": round(cpu * 1000 / options.count, 2),
                 "duplicates": len(smtp.recorder.message_ids) - options.count,
+                **webhooks,
             }
         )
     )

@@ -247,6 +247,32 @@ class Settings(BaseSettings):
         description="Tell the recipient this many days before a credential expires (once per "
         "expiry date); 0: never.",
     )
+    webhook_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated hosts (`host` or `host:port`) webhooks may be POSTed to "
+        "over plain HTTP and on private, loopback or link-local addresses: for tests and "
+        "private networks. Any other webhook goes over HTTPS to public addresses only, "
+        "checked when it is sent.",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=60,
+        description="Longest wait for a webhook's receiver to connect and answer; longer is a "
+        "failed attempt, retried.",
+    )
+    webhook_retry_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        description="Wait before a webhook's first retry; it doubles with each attempt (with "
+        "random jitter), up to twelve hours.",
+    )
+    webhook_give_up_hours: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long a webhook delivery is retried (until a 2xx answer) before it is "
+        "recorded as a dead letter: 600 hours is 25 days.",
+    )
 
     @property
     def resolved_database_url(self) -> str:

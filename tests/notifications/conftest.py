@@ -64,6 +64,7 @@ def mail_settings(
         mail_retry_seconds=0.001,
         mail_accept_reminder_days=0,
         mail_expiry_reminder_days=0,
+        webhook_allow_hosts="127.0.0.1",
     )
 
 

@@ -1,7 +1,9 @@
-"""`plaudit outbox ...`: the mail outbox seen and retried from the command line. Registered
-on the `plaudit` command at the bottom of plaudit/cli.py."""
+"""`plaudit outbox ...`: the mail outbox, and with `--webhooks` the webhook deliveries, seen
+and retried from the command line. Registered on the `plaudit` command at the bottom of
+plaudit/cli.py."""
 
 import json
+from collections.abc import Callable
 from typing import Annotated
 
 import typer
@@ -9,18 +11,32 @@ import typer
 from plaudit.cli import CommandFailed, _database
 from plaudit.jobs.registry import PeriodicContext
 from plaudit.jobs.worker import new_worker_id
-from plaudit.notifications import outbox, outbox_pumps
-from plaudit.settings import get_settings
+from plaudit.notifications import outbox, outbox_pumps, webhook_outbox
+from plaudit.settings import Settings, get_settings
+from plaudit.store.db import Database
 from plaudit.store.notification_tables import DEAD, FAILED, HELD, STATES
 from plaudit.store.tables import utcnow
 
-outbox_app = typer.Typer(help="Recipients' mail: list, retry, dead letters.", no_args_is_help=True)
-Org = Annotated[int | None, typer.Option(help="Only this organization's mail.")]
-Limit = Annotated[int, typer.Option(help="Most mails shown, newest first.", min=1)]
+outbox_app = typer.Typer(
+    help="Recipients' mail and webhook deliveries (--webhooks): list, retry, dead letters.",
+    no_args_is_help=True,
+)
+Org = Annotated[int | None, typer.Option(help="Only this organization's mail or deliveries.")]
+Limit = Annotated[int, typer.Option(help="Most shown, newest first.", min=1)]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
+Webhooks = Annotated[bool, typer.Option("--webhooks", help="Webhook deliveries instead of mail.")]
 
 
-def _print(organization_id: int | None, states: tuple[str, ...], limit: int, as_json: bool) -> None:
+def _print(
+    organization_id: int | None,
+    states: tuple[str, ...],
+    limit: int,
+    as_json: bool,
+    webhooks: bool = False,
+) -> None:
+    if webhooks:
+        _print_deliveries(organization_id, states, limit, as_json)
+        return
     database = _database()
     with database.session(readonly=True) as session:
         rows, total = outbox.page(session, organization_id, states, limit=limit)
@@ -39,6 +55,27 @@ def _print(organization_id: int | None, states: tuple[str, ...], limit: int, as_
     database.dispose()
 
 
+def _print_deliveries(
+    organization_id: int | None, states: tuple[str, ...], limit: int, as_json: bool
+) -> None:
+    database = _database()
+    with database.session(readonly=True) as session:
+        shown, total = webhook_outbox.page(session, organization_id, states, limit=limit)
+    for delivery in shown:
+        if as_json:
+            typer.echo(json.dumps(delivery))
+            continue
+        error = f"  {delivery['last_error']}" if delivery["last_error"] else ""
+        typer.echo(
+            f"{delivery['id']}\t{delivery['state']}\t{delivery['event_type']}\t"
+            f"{delivery['event_id']}\twebhook={delivery['subscription_id']}\t"
+            f"attempts={delivery['attempts']}\tstatus={delivery['response_status']}{error}"
+        )
+    if not as_json:
+        typer.echo(f"{len(shown)} of {total} shown.")
+    database.dispose()
+
+
 @outbox_app.command("list")
 def list_mail(
     org: Org = None,
@@ -47,39 +84,61 @@ def list_mail(
     ] = None,
     limit: Limit = 50,
     as_json: AsJson = False,
+    webhooks: Webhooks = False,
 ) -> None:
-    """Mail in the outbox, newest first."""
+    """Mail (or webhook deliveries) in the outbox, newest first."""
     unknown = sorted(set(state or ()) - set(STATES))
     if unknown:
         raise CommandFailed(f"unknown state {unknown[0]!r}: one of {', '.join(STATES)}")
-    _print(org, tuple(state or ()), limit, as_json)
+    _print(org, tuple(state or ()), limit, as_json, webhooks)
 
 
 @outbox_app.command("dead-letters")
-def dead_letters(org: Org = None, limit: Limit = 50, as_json: AsJson = False) -> None:
-    """Mail whose retries ran out (and mail refused for good): `plaudit outbox retry` queues
-    it again."""
-    _print(org, (DEAD, FAILED), limit, as_json)
+def dead_letters(
+    org: Org = None, limit: Limit = 50, as_json: AsJson = False, webhooks: Webhooks = False
+) -> None:
+    """Mail (or webhook deliveries) whose retries ran out, and those refused for good:
+    `plaudit outbox retry` queues them again."""
+    _print(org, (DEAD, FAILED), limit, as_json, webhooks)
 
 
 @outbox_app.command("retry")
 def retry(
-    ids: Annotated[list[int] | None, typer.Argument(help="Mail ids; none: every one.")] = None,
+    ids: Annotated[
+        list[int] | None, typer.Argument(help="Mail (or delivery) ids; none: every one.")
+    ] = None,
     send: Annotated[
-        bool, typer.Option(help="Send what is due now, from this process, when SMTP is set.")
+        bool,
+        typer.Option(help="Send what is due now, from this process (mail: when SMTP is set)."),
     ] = True,
+    webhooks: Webhooks = False,
 ) -> None:
-    """Queue dead, failed and held mail again, with fresh attempts, then send it."""
+    """Queue dead, failed and held mail again, with fresh attempts, then send it. With
+    --webhooks: replay dead and failed deliveries (same body, same event id), then POST them."""
     settings = get_settings()
     database = _database()
+    if webhooks:
+        with database.transaction() as session:
+            count = webhook_outbox.replay_all(session, utcnow(), ids or ())
+        typer.echo(f"{count} webhook delivery(ies) queued again.")
+        if send:
+            _send_due(database, settings, outbox_pumps.send_webhooks)
+            typer.echo("Due deliveries sent; `plaudit outbox list --webhooks` shows the outcome.")
+        database.dispose()
+        return
     with database.transaction() as session:
         count = outbox.retry(session, utcnow(), ids or (), (DEAD, FAILED, HELD))
     typer.echo(f"{count} mail(s) queued again.")
     if send and settings.smtp_host:
-        worker_id = new_worker_id()
-        while outbox_pumps.send_mail(
-            PeriodicContext(database, settings, worker_id, utcnow(), utcnow)
-        ):
-            pass
+        _send_due(database, settings, outbox_pumps.send_mail)
         typer.echo("Due mail sent; `plaudit outbox list` shows the outcome.")
     database.dispose()
+
+
+def _send_due(
+    database: Database, settings: Settings, pump: Callable[[PeriodicContext], bool]
+) -> None:
+    """Run one of the worker's senders from this process until nothing is due."""
+    worker_id = new_worker_id()
+    while pump(PeriodicContext(database, settings, worker_id, utcnow(), utcnow)):
+        pass

@@ -10,14 +10,16 @@ repeat carries the same stable id (Message-ID, event id) for the receiver to dro
 
 Outcomes: `deliver` returning is success; raising `Refused` is a final refusal (an SMTP 5xx);
 any other exception is retried after an exponential wait with jitter, until the attempts run
-out and the row becomes a dead letter. Every mark is conditional on the claimant still
+out or the policy's deadline has passed, and the row becomes a dead letter. What `deliver`
+returns, or a `Refused`/`Failed` carries in `record`, is written on the row with the outcome
+(a webhook's response status and body). Every mark is conditional on the claimant still
 holding the row, so a worker that lost its lease cannot overwrite a newer outcome.
 """
 
 import random
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
@@ -32,11 +34,24 @@ MAX_ERROR_LENGTH = 4000
 class Refused(Exception):
     """The receiver refused for good (an SMTP 5xx): recorded failed, not retried."""
 
+    def __init__(self, reason: str, record: Mapping[str, object] | None = None) -> None:
+        super().__init__(reason)
+        self.record = dict(record or {})
+
+
+class Failed(Exception):
+    """A failed attempt to retry, with what to record of it on the row."""
+
+    def __init__(self, reason: str, record: Mapping[str, object]) -> None:
+        super().__init__(reason)
+        self.record = dict(record)
+
 
 class Outbox(DeliveryState):
     """What a delivery table is: a mapped Row with the DeliveryState columns."""
 
     id: InstrumentedAttribute[int]
+    created_at: InstrumentedAttribute[datetime]
 
 
 RowT = TypeVar("RowT", bound=Outbox)
@@ -49,6 +64,8 @@ class Policy:
     first_retry: timedelta
     longest_retry: timedelta
     batch: int = 50
+    # A row still failing this long after it was queued is a dead letter; None: no deadline.
+    give_up_after: timedelta | None = None
 
 
 def available(model: type[Outbox], now: datetime, ready: Sequence[str]) -> ColumnElement[bool]:
@@ -111,7 +128,7 @@ def deliver_claimed(
     database: Database,
     model: type[RowT],
     rows: Sequence[RowT],
-    deliver: Callable[[RowT], None],
+    deliver: Callable[[RowT], Mapping[str, object] | None],
     *,
     worker_id: str,
     policy: Policy,
@@ -138,7 +155,7 @@ def deliver_claimed(
             )
             continue
         try:
-            deliver(row)
+            recorded = deliver(row) or {}
         except Refused as error:
             _mark(
                 database,
@@ -148,11 +165,25 @@ def deliver_claimed(
                 state=FAILED,
                 finished_at=clock(),
                 last_error=_describe(error),
+                **error.record,
+            )
+        except Failed as error:
+            _after_failure(
+                database, model, row, worker_id, policy, clock(), _describe(error), error.record
             )
         except Exception as error:
-            _after_failure(database, model, row, worker_id, policy, clock(), _describe(error))
+            _after_failure(database, model, row, worker_id, policy, clock(), _describe(error), {})
         else:
-            _mark(database, model, row, worker_id, state=SENT, finished_at=clock(), last_error=None)
+            _mark(
+                database,
+                model,
+                row,
+                worker_id,
+                state=SENT,
+                finished_at=clock(),
+                last_error=None,
+                **recorded,
+            )
 
 
 def _after_failure(
@@ -163,19 +194,23 @@ def _after_failure(
     policy: Policy,
     now: datetime,
     error: str,
+    record: Mapping[str, object],
 ) -> None:
-    if row.attempts >= policy.max_attempts:
-        _mark(database, model, row, worker_id, state=DEAD, finished_at=now, last_error=error)
-        return
-    _mark(
-        database,
-        model,
-        row,
-        worker_id,
-        state=PENDING,
-        run_after=now + retry_delay(row.attempts, policy),
-        last_error=error,
+    outcome: dict[str, object] = (
+        {"state": DEAD, "finished_at": now}
+        if row.attempts >= policy.max_attempts or _past_deadline(row, policy, now)
+        else {"state": PENDING, "run_after": now + retry_delay(row.attempts, policy)}
     )
+    _mark(database, model, row, worker_id, last_error=error, **outcome, **record)
+
+
+def _past_deadline(row: Outbox, policy: Policy, now: datetime) -> bool:
+    if policy.give_up_after is None:
+        return False
+    queued = row.replayed_at or row.created_at
+    if queued.tzinfo is None:  # SQLite keeps no offset; every stored time is UTC
+        queued = queued.replace(tzinfo=UTC)
+    return queued + policy.give_up_after <= now
 
 
 def _hand_back(database: Database, model: type[RowT], rows: Sequence[RowT], worker_id: str) -> None:

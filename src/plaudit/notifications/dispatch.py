@@ -1,14 +1,15 @@
-"""The dispatcher: turns recorded events (store/event_tables.py) into queued mail.
+"""The dispatcher: turns recorded events (store/event_tables.py) into queued mail and webhook
+deliveries (notifications/webhook_compose.py).
 
 Undispatched events are found by `dispatched_at IS NULL`, not by an id cursor: PostgreSQL may
 commit a lower id after a higher one, and a cursor would skip it. A batch is read and its mail
 composed in a read-only session, outside any write lock (on SQLite, issuing requests queue
 behind every writer); then one short transaction claims the events,
 `UPDATE events SET dispatched_at = now WHERE id IN (...) AND dispatched_at IS NULL RETURNING id`,
-and adds the mail of the events it claimed, and of no other. The update is the claim on both
-backends: a concurrent dispatcher that read the same batch (PostgreSQL re-checks the condition
-after the first commits; SQLite runs one writer at a time) claims none of them, so each event's
-mail is queued exactly once.
+and adds the mail and webhook deliveries of the events it claimed, and of no other. The update
+is the claim on both backends: a concurrent dispatcher that read the same batch (PostgreSQL
+re-checks the condition after the first commits; SQLite runs one writer at a time) claims none
+of them, so each event's mail and deliveries are queued exactly once.
 
 What each event sends (issue 14, the seeds' flags):
 - badge.created: "issued", unless the credential has `suppress_notification` (Credly's
@@ -20,13 +21,14 @@ What each event sends (issue 14, the seeds' flags):
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Row, exists, select, update
 from sqlalchemy.orm import Session
 
+from plaudit.notifications import webhook_compose
 from plaudit.notifications.mail_queue import MailQueue
 from plaudit.notifications.wording import ISSUED, REPLACED, REVOKED
 from plaudit.services import events
@@ -45,19 +47,34 @@ def has_undispatched(session: Session) -> bool:
 
 @dataclass(frozen=True)
 class Composed:
-    """A batch of events read, and the mail of those that send one (by event id)."""
+    """A batch of events read, the mail of those that send one (by event id), and their
+    webhook deliveries."""
 
     event_ids: list[int]
     mails: list[tuple[int, Mail]]
+    webhooks: list[webhook_compose.Webhook] = field(default_factory=list)
 
 
-def dispatch(database: Database, settings: Settings, secret: bytes, now: datetime) -> int:
-    """Dispatch one batch; how many events it claimed (0: none was waiting)."""
-    composed = compose_batch(database, settings, secret, now)
+def dispatch(
+    database: Database,
+    settings: Settings,
+    secret: bytes,
+    now: datetime,
+    event_json: webhook_compose.EventJson | None = None,
+) -> int:
+    """Dispatch one batch; how many events it claimed (0: none was waiting). Without
+    `event_json` (how Credly shows an event) no webhook delivery is queued."""
+    composed = compose_batch(database, settings, secret, now, event_json)
     return claim_and_queue(database, composed, now) if composed.event_ids else 0
 
 
-def compose_batch(database: Database, settings: Settings, secret: bytes, now: datetime) -> Composed:
+def compose_batch(
+    database: Database,
+    settings: Settings,
+    secret: bytes,
+    now: datetime,
+    event_json: webhook_compose.EventJson | None = None,
+) -> Composed:
     with database.session(readonly=True) as session:
         batch = session.execute(
             select(Event.id, Event.event_type, Event.subject_uuid, Event.payload)
@@ -65,12 +82,20 @@ def compose_batch(database: Database, settings: Settings, secret: bytes, now: da
             .order_by(Event.id)
             .limit(BATCH)
         ).all()
+        event_ids = [row.id for row in batch]
         mails = _compose(session, settings, secret, now, batch) if batch else []
-    return Composed([row.id for row in batch], mails)
+        webhooks = (
+            webhook_compose.compose(
+                database, session, secret, event_ids, event_json, settings.public_base_url
+            )
+            if batch and event_json is not None
+            else []
+        )
+    return Composed(event_ids, mails, webhooks)
 
 
 def claim_and_queue(database: Database, composed: Composed, now: datetime) -> int:
-    """Mark the events dispatched, and add the mail of those this call marked."""
+    """Mark the events dispatched, and add the mail and deliveries of those this call marked."""
     with database.transaction() as session:
         claimed = set(
             session.scalars(
@@ -82,6 +107,7 @@ def claim_and_queue(database: Database, composed: Composed, now: datetime) -> in
             )
         )
         session.add_all([mail for event_id, mail in composed.mails if event_id in claimed])
+        session.add_all([item.row() for item in composed.webhooks if item.event_id in claimed])
     return len(claimed)
 
 

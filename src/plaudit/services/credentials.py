@@ -19,7 +19,7 @@ from plaudit.domain.credentials import (
     RecipientData,
     ReferenceData,
 )
-from plaudit.domain.errors import Duplicate, Invalid, NotFound
+from plaudit.domain.errors import DomainError, Duplicate, Invalid, NotFound
 from plaudit.domain.recipients import user_uuid
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
@@ -97,11 +97,37 @@ class Issued:
 @dataclass
 class BatchKeys:
     """The license ids and duplicate keys that earlier items of one request already hold, for
-    builds that are checked together before any of them is written (services/issuance.py)."""
+    builds that are checked together before any of them is written (services/issuance.py).
+
+    `candidates` are the duplicate keys the request's items may take (`of`); the first item of
+    an achievement then finds which of them the database holds in one statement per key column,
+    kept in `taken`, instead of one statement per item."""
 
     license_ids: set[str] = field(default_factory=set)
     duplicate_keys: set[tuple[int, str]] = field(default_factory=set)
     earner_keys: set[tuple[int, str]] = field(default_factory=set)
+    candidates: dict[str, frozenset[str]] = field(default_factory=dict)
+    taken: dict[tuple[str, int], frozenset[str]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, items: Sequence[CredentialFields | DomainError]) -> "BatchKeys":
+        """Keys for a request's items, computed as `build` computes them (errors skipped)."""
+        emails: set[str | None] = set()
+        earner_ids: set[str | None] = set()
+        for item in items:
+            if isinstance(item, DomainError):
+                continue
+            recipient = item.recipient
+            if is_set(recipient.email) and recipient.email is not None:
+                emails.add(rules.duplicate_key(recipient.email.strip(), False))
+            if is_set(recipient.external_id):
+                earner_ids.add(rules.duplicate_earner_key(recipient.external_id, False))
+        return cls(
+            candidates={
+                Credential.duplicate_key.key: frozenset(key for key in emails if key),
+                Credential.duplicate_earner_key.key: frozenset(key for key in earner_ids if key),
+            }
+        )
 
     def hold(self, credential: Credential) -> None:
         if credential.license_id is not None:
@@ -381,14 +407,16 @@ def _check_duplicate(
     credential.duplicate_earner_key = rules.duplicate_earner_key(
         credential.recipient_external_id, allowed
     )
-    for query, key, error, held in (
+    for column, query, key, error, held in (
         (
+            Credential.duplicate_key,
             _TAKEN_DUPLICATE_KEY,
             credential.duplicate_key,
             _duplicate_email,
             batch.duplicate_keys if batch else set(),
         ),
         (
+            Credential.duplicate_earner_key,
             _TAKEN_DUPLICATE_EARNER_KEY,
             credential.duplicate_earner_key,
             _duplicate_earner,
@@ -399,14 +427,40 @@ def _check_duplicate(
             continue
         if (credential.achievement_id, key) in held:
             raise error()
-        parameters = {
-            "achievement_id": credential.achievement_id,
-            "key": key,
-            "own_id": credential.id or 0,
-        }
         with session.no_autoflush:
-            if session.scalar(query, parameters) is not None:
-                raise error()
+            if batch is not None and key in batch.candidates.get(column.key, ()):
+                taken = _taken_in_batch(session, column, credential.achievement_id, key, batch)
+            else:
+                parameters = {
+                    "achievement_id": credential.achievement_id,
+                    "key": key,
+                    "own_id": credential.id or 0,
+                }
+                taken = session.scalar(query, parameters) is not None
+        if taken:
+            raise error()
+
+
+def _taken_in_batch(
+    session: Session,
+    column: InstrumentedAttribute[str | None],
+    achievement_id: int,
+    key: str,
+    batch: BatchKeys,
+) -> bool:
+    """Whether the database holds the item's key, read once for all the batch's candidates.
+    Only new credentials are batched, so no row of the database is the item itself."""
+    known = (column.key, achievement_id)
+    if known not in batch.taken:
+        batch.taken[known] = frozenset(
+            session.scalars(
+                select(column).where(
+                    Credential.achievement_id == achievement_id,
+                    column.in_(sorted(batch.candidates[column.key])),
+                )
+            )
+        )
+    return key in batch.taken[known]
 
 
 def _duplicate_email() -> Duplicate:

@@ -69,7 +69,7 @@ def prepare(
     """Each item prepared, or its error (an item that arrives as an error stays one). Reads
     only; raises for the whole request only what the database or the signing key raise."""
     cache: AchievementCache = {}
-    batch = BatchKeys()
+    batch = BatchKeys.of(items) if len(items) > 1 else BatchKeys()
     outcomes: list[Prepared | DomainError] = []
     for item in items:
         if isinstance(item, DomainError):

@@ -28,6 +28,11 @@ class DeliveryState:
     locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    replayed_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        doc="When `plaudit outbox retry` or a replay last queued it again: its retries run "
+        "until the deadline counted from then (from created_at before any replay).",
+    )
 
 
 class Mail(Row, DeliveryState):
@@ -82,3 +87,8 @@ class Unsubscribe(Row):
 
     organization_id: Mapped[int] = org_fk()
     email_normalized: Mapped[str] = mapped_column(String(254))
+
+
+# Webhook deliveries take the delivery columns above: their module is imported here, once they
+# exist, so that importing either module first registers both.
+from plaudit.store import webhook_tables  # noqa: E402, F401

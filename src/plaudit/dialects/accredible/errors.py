@@ -53,6 +53,7 @@ _WRAPPERS = {
     "collection",
     "data_export",
     "design",
+    "webhook",
 }
 
 

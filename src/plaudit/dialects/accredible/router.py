@@ -24,6 +24,7 @@ from plaudit.dialects.accredible import (
     skill_categories,
     sso,
     team_members,
+    webhooks,
 )
 
 router = APIRouter()
@@ -49,5 +50,6 @@ for module in (
     designers,
     blockchain_data,
     notifications,
+    webhooks,
 ):
     router.include_router(module.router)
