@@ -2,7 +2,7 @@
 on loopback, through the outbox; the seeds' flags change what is sent; 4xx is retried, 5xx
 recorded; with no SMTP the mail is held, then sent; headers cannot be injected."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from uuid import UUID
 
@@ -202,16 +202,33 @@ def test_a_name_or_subject_cannot_inject_a_header(
     assert "Bcc" in message["To"].addresses[0].display_name
 
 
-def test_two_dispatchers_reading_the_same_events_queue_their_mail_once(
+def test_two_dispatchers_compose_different_batches(
     org: Org, mail_database: Database, worker_settings: Settings
 ) -> None:
+    """The first reserves its batch: the second composes none of it (nor its mail)."""
     email = unique_email()
     org.issue(recipient_email=email)
     secret, now = b"s" * 32, datetime.now(UTC)
     first = dispatch.compose_batch(mail_database, worker_settings, secret, now)
     second = dispatch.compose_batch(mail_database, worker_settings, secret, now)
+    assert first.mails and not set(first.event_ids) & set(second.event_ids)
+
+    assert dispatch.claim_and_queue(mail_database, first, now) == len(first.event_ids)
+    assert [mail.kind for mail in mails_of(mail_database, email)] == ["issued"]
+
+
+def test_a_dispatcher_that_outlived_its_reservation_queues_nothing(
+    org: Org, mail_database: Database, worker_settings: Settings
+) -> None:
+    """Its batch, reserved again by another once the lease ran out, is queued once."""
+    email = unique_email()
+    org.issue(recipient_email=email)
+    secret, now = b"s" * 32, datetime.now(UTC)
+    later = now + timedelta(seconds=worker_settings.job_lease_seconds + 1)
+    first = dispatch.compose_batch(mail_database, worker_settings, secret, now)
+    second = dispatch.compose_batch(mail_database, worker_settings, secret, later)
     assert first.event_ids == second.event_ids and first.mails
 
-    assert dispatch.claim_and_queue(mail_database, second, now) == len(second.event_ids)
+    assert dispatch.claim_and_queue(mail_database, second, later) == len(second.event_ids)
     assert dispatch.claim_and_queue(mail_database, first, now) == 0
     assert [mail.kind for mail in mails_of(mail_database, email)] == ["issued"]

@@ -421,17 +421,18 @@ def test_one_organization_s_events_never_reach_another_s_subscriptions(
     assert deliveries(mail_database, their_subscription.id) == []
 
 
-def test_two_dispatchers_reading_the_same_events_queue_each_delivery_once(
+def test_a_batch_reserved_again_after_its_lease_queues_each_delivery_once(
     org: Org, listener: Listener, mail_database: Database, settings: Settings, secret: bytes
 ) -> None:
     _, subscription = subscribe(mail_database, secret, listener, org.tenant.organization_id)
     org.issue()
     now = datetime.now(UTC)
+    later = now + timedelta(seconds=settings.job_lease_seconds + 1)
     first = dispatch.compose_batch(mail_database, settings, secret, now, event_out)
-    second = dispatch.compose_batch(mail_database, settings, secret, now, event_out)
+    second = dispatch.compose_batch(mail_database, settings, secret, later, event_out)
     assert first.webhooks and first.webhooks == second.webhooks
 
-    assert dispatch.claim_and_queue(mail_database, second, now) == len(second.event_ids)
+    assert dispatch.claim_and_queue(mail_database, second, later) == len(second.event_ids)
     assert dispatch.claim_and_queue(mail_database, first, now) == 0
     rows = deliveries(mail_database, subscription.id)
     assert (

@@ -2,14 +2,17 @@
 deliveries (notifications/webhook_compose.py).
 
 Undispatched events are found by `dispatched_at IS NULL`, not by an id cursor: PostgreSQL may
-commit a lower id after a higher one, and a cursor would skip it. A batch is read and its mail
-composed in a read-only session, outside any write lock (on SQLite, issuing requests queue
-behind every writer); then one short transaction claims the events,
-`UPDATE events SET dispatched_at = now WHERE id IN (...) AND dispatched_at IS NULL RETURNING id`,
-and adds the mail and webhook deliveries of the events it claimed, and of no other. The update
-is the claim on both backends: a concurrent dispatcher that read the same batch (PostgreSQL
-re-checks the condition after the first commits; SQLite runs one writer at a time) claims none
-of them, so each event's mail and deliveries are queued exactly once.
+commit a lower id after a higher one, and a cursor would skip it. A dispatcher first reserves a
+batch in one short transaction (`dispatch_owner`, `dispatch_lease_until`; FOR UPDATE SKIP LOCKED
+on PostgreSQL), so that the dispatchers of several worker processes compose different batches
+instead of all composing the same one. The batch's mail and deliveries are composed in a
+read-only session, outside any write lock (on SQLite, issuing requests queue behind every
+writer); then one short transaction claims the events,
+`UPDATE events SET dispatched_at = now WHERE id IN (...) AND dispatched_at IS NULL AND
+dispatch_owner = me RETURNING id`, and adds the mail and webhook deliveries of the events it
+claimed, and of no other. A dispatcher that dies leaves its reservation to run out (the job
+lease); one that outlived its reservation, which another dispatcher then took, claims none of
+those events. So each event's mail and deliveries are queued exactly once.
 
 What each event sends (issue 14, the seeds' flags):
 - badge.created: "issued", unless the credential has `suppress_notification` (Credly's
@@ -22,10 +25,11 @@ What each event sends (issue 14, the seeds' flags):
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from uuid import uuid4
 
-from sqlalchemy import Row, exists, select, update
+from sqlalchemy import ColumnElement, Row, and_, exists, or_, select, update
 from sqlalchemy.orm import Session
 
 from plaudit.notifications import webhook_compose
@@ -50,6 +54,7 @@ class Composed:
     """A batch of events read, the mail of those that send one (by event id), and their
     webhook deliveries."""
 
+    owner: str
     event_ids: list[int]
     mails: list[tuple[int, Mail]]
     webhooks: list[webhook_compose.Webhook] = field(default_factory=list)
@@ -61,11 +66,44 @@ def dispatch(
     secret: bytes,
     now: datetime,
     event_json: webhook_compose.EventJson | None = None,
+    *,
+    owner: str | None = None,
 ) -> int:
     """Dispatch one batch; how many events it claimed (0: none was waiting). Without
-    `event_json` (how Credly shows an event) no webhook delivery is queued."""
-    composed = compose_batch(database, settings, secret, now, event_json)
+    `event_json` (how Credly shows an event) no webhook delivery is queued. `owner`: who
+    reserves the batch (a worker's id; a fresh one when not given)."""
+    composed = compose_batch(database, settings, secret, now, event_json, owner=owner)
     return claim_and_queue(database, composed, now) if composed.event_ids else 0
+
+
+def _available(now: datetime) -> ColumnElement[bool]:
+    """Not dispatched, and not reserved by a dispatcher whose reservation still holds."""
+    return and_(
+        Event.dispatched_at.is_(None),
+        or_(Event.dispatch_lease_until.is_(None), Event.dispatch_lease_until <= now),
+    )
+
+
+def reserve(database: Database, owner: str, now: datetime, lease: timedelta) -> list[int]:
+    """Reserve the oldest available batch of events for `owner`; their ids."""
+    with database.transaction() as session:
+        ids = session.scalars(
+            select(Event.id)
+            .where(_available(now))
+            .order_by(Event.id)
+            .limit(BATCH)
+            .with_for_update(skip_locked=True)
+        ).all()
+        if not ids:
+            return []
+        reserved = session.scalars(
+            update(Event)
+            .where(Event.id.in_(ids), _available(now))
+            .values(dispatch_owner=owner, dispatch_lease_until=now + lease)
+            .returning(Event.id)
+            .execution_options(synchronize_session=False)
+        ).all()
+    return sorted(reserved)
 
 
 def compose_batch(
@@ -74,13 +112,19 @@ def compose_batch(
     secret: bytes,
     now: datetime,
     event_json: webhook_compose.EventJson | None = None,
+    *,
+    owner: str | None = None,
 ) -> Composed:
+    """Reserve a batch and compose its mail and deliveries (none: nothing was available)."""
+    owner = owner or f"dispatcher-{uuid4()}"
+    reserved = reserve(database, owner, now, timedelta(seconds=settings.job_lease_seconds))
+    if not reserved:
+        return Composed(owner, [], [])
     with database.session(readonly=True) as session:
         batch = session.execute(
             select(Event.id, Event.event_type, Event.subject_uuid, Event.payload)
-            .where(Event.dispatched_at.is_(None))
+            .where(Event.id.in_(reserved))
             .order_by(Event.id)
-            .limit(BATCH)
         ).all()
         event_ids = [row.id for row in batch]
         mails = _compose(session, settings, secret, now, batch) if batch else []
@@ -91,7 +135,7 @@ def compose_batch(
             if batch and event_json is not None
             else []
         )
-    return Composed(event_ids, mails, webhooks)
+    return Composed(owner, event_ids, mails, webhooks)
 
 
 def claim_and_queue(database: Database, composed: Composed, now: datetime) -> int:
@@ -100,7 +144,11 @@ def claim_and_queue(database: Database, composed: Composed, now: datetime) -> in
         claimed = set(
             session.scalars(
                 update(Event)
-                .where(Event.id.in_(composed.event_ids), Event.dispatched_at.is_(None))
+                .where(
+                    Event.id.in_(composed.event_ids),
+                    Event.dispatched_at.is_(None),
+                    Event.dispatch_owner == composed.owner,
+                )
                 .values(dispatched_at=now)
                 .returning(Event.id)
                 .execution_options(synchronize_session=False)

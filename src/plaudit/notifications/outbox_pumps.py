@@ -56,7 +56,14 @@ def dispatch_events(context: PeriodicContext, *, event_json: EventJson) -> bool:
         if not dispatch.has_undispatched(session):
             return False
     secret = server_secret(context.settings)
-    claimed = dispatch.dispatch(context.database, context.settings, secret, context.now, event_json)
+    claimed = dispatch.dispatch(
+        context.database,
+        context.settings,
+        secret,
+        context.now,
+        event_json,
+        owner=context.worker_id,
+    )
     return claimed > 0
 
 

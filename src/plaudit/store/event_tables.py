@@ -36,3 +36,9 @@ class Event(Row):
         DateTime(timezone=True),
         doc="When notifications/dispatch.py queued its mails; NULL: not yet.",
     )
+    dispatch_owner: Mapped[str | None] = mapped_column(
+        String(128), doc="The dispatcher that reserved it to compose its mail and deliveries."
+    )
+    dispatch_lease_until: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), doc="Until when that reservation holds (its owner may die)."
+    )
