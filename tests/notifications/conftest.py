@@ -1,14 +1,17 @@
 """Notifications tests run on a database of their own (the dispatcher and the sender work on
 every organization of a database), with a live server on it and a loopback SMTP server."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from typer.testing import CliRunner
 
+from plaudit.cli import app
 from plaudit.jobs.worker import Worker
-from plaudit.settings import Settings
+from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
 from tests.credly.lifecycle_helpers import Org, make_org
@@ -106,3 +109,27 @@ def org(
 ) -> Iterator[Org]:
     with httpx.Client(base_url=mail_server.base_url, timeout=30) as http:
         yield make_org(mail_api, http, mail_database, mail_tenant)
+
+
+@contextmanager
+def outbox_cli(
+    monkeypatch: pytest.MonkeyPatch, **environment: str | None
+) -> Iterator[Callable[..., str]]:
+    """`plaudit outbox ...` in this process (a subprocess would spend seconds importing), with
+    these environment variables set (None: unset); each call returns its output."""
+    for name, value in environment.items():
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+
+    def command(*args: str) -> str:
+        result = CliRunner().invoke(app, ["outbox", *args])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    try:
+        yield command
+    finally:
+        get_settings.cache_clear()

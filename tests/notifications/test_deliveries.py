@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from plaudit.cli import app
 from plaudit.notifications.deliveries import (
     Policy,
     Refused,
@@ -18,10 +16,10 @@ from plaudit.notifications.deliveries import (
     retry_delay,
 )
 from plaudit.notifications.outbox_pumps import SENDABLE
-from plaudit.settings import get_settings
 from plaudit.store.db import Database
 from plaudit.store.notification_tables import DEAD, FAILED, PENDING, SENDING, SENT, Mail
 from plaudit.store.tables import utcnow
+from tests.notifications.conftest import outbox_cli
 from tests.support.mail_rows import queued
 from tests.support.tenants import Tenant
 
@@ -113,19 +111,13 @@ def test_retry_waits_double_with_jitter_up_to_the_cap() -> None:
 def outbox_command(
     mail_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., str]]:
-    """`plaudit outbox ...` in this process (a subprocess would spend seconds importing)."""
-    monkeypatch.setenv("PLAUDIT_DATABASE_URL", mail_database_url)
-    monkeypatch.setenv("PLAUDIT_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("PLAUDIT_SMTP_HOST", raising=False)
-    get_settings.cache_clear()
-
-    def command(*args: str) -> str:
-        result = CliRunner().invoke(app, ["outbox", *args])
-        assert result.exit_code == 0, result.output
-        return result.stdout
-
-    yield command
-    get_settings.cache_clear()
+    with outbox_cli(
+        monkeypatch,
+        PLAUDIT_DATABASE_URL=mail_database_url,
+        PLAUDIT_DATA_DIR=str(tmp_path),
+        PLAUDIT_SMTP_HOST=None,
+    ) as command:
+        yield command
 
 
 def test_plaudit_outbox_lists_dead_letters_and_queues_them_again(

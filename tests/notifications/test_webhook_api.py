@@ -9,18 +9,16 @@ from typing import Any
 import httpx
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from plaudit.cli import app
 from plaudit.notifications.outbox import utc_iso
 from plaudit.server_secret import server_secret
 from plaudit.services import webhook_subscriptions
-from plaudit.settings import Settings, get_settings
+from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.notification_tables import DEAD, FAILED, PENDING, SENT
 from plaudit.store.tables import Organization
 from plaudit.store.webhook_tables import WebhookDelivery, WebhookSubscription
-from tests.notifications.conftest import deliver
+from tests.notifications.conftest import deliver, outbox_cli
 from tests.support.live_server import LiveServer
 from tests.support.tenants import Tenant, add_department, department_key, make_tenant
 from tests.support.webhook_listener import Listener, webhook_listener
@@ -364,20 +362,15 @@ def test_the_credly_webhook_url_is_listed_and_changed_only_through_the_organizat
 def outbox_command(
     mail_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Callable[..., str]]:
-    """`plaudit outbox ...` in this process, as test_deliveries.py runs it, with the server's
-    data directory (its secret encrypts the webhooks' secrets) and loopback allowed."""
-    monkeypatch.setenv("PLAUDIT_DATABASE_URL", mail_settings.database_url)
-    monkeypatch.setenv("PLAUDIT_DATA_DIR", str(mail_settings.data_dir))
-    monkeypatch.setenv("PLAUDIT_WEBHOOK_ALLOW_HOSTS", "127.0.0.1")
-    get_settings.cache_clear()
-
-    def command(*args: str) -> str:
-        result = CliRunner().invoke(app, ["outbox", *args])
-        assert result.exit_code == 0, result.output
-        return result.stdout
-
-    yield command
-    get_settings.cache_clear()
+    """With the server's data directory (its secret encrypts the webhooks' secrets) and
+    loopback allowed."""
+    with outbox_cli(
+        monkeypatch,
+        PLAUDIT_DATABASE_URL=mail_settings.database_url,
+        PLAUDIT_DATA_DIR=str(mail_settings.data_dir),
+        PLAUDIT_WEBHOOK_ALLOW_HOSTS="127.0.0.1",
+    ) as command:
+        yield command
 
 
 def test_plaudit_outbox_lists_and_replays_webhook_dead_letters(

@@ -24,7 +24,7 @@ from plaudit.services import webhook_subscriptions
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.event_tables import Event
-from plaudit.store.notification_tables import DEAD, FAILED, PENDING, SENDING, SENT
+from plaudit.store.notification_tables import DEAD, FAILED, PENDING, SENT
 from plaudit.store.tables import Credential, Organization
 from plaudit.store.webhook_tables import CREDLY, FULL, WebhookDelivery, WebhookSubscription
 from tests.accredible.helpers import create_group, issue
@@ -34,6 +34,7 @@ from tests.notifications.conftest import deliver
 from tests.support.jobs import wait_for
 from tests.support.tenants import Tenant, make_tenant
 from tests.support.webhook_listener import Answer, Listener, webhook_listener
+from tests.support.webhook_rows import nothing_due
 
 MB = 1024 * 1024
 
@@ -59,12 +60,7 @@ def settings(worker_settings: Settings) -> Settings:
 def nothing_left_due(mail_database: Database) -> Iterator[None]:
     """A delivery a test left waiting must not be tried by the next test's worker."""
     yield
-    with mail_database.transaction() as session:
-        session.execute(
-            update(WebhookDelivery)
-            .where(WebhookDelivery.state.in_((PENDING, SENDING)))
-            .values(state=DEAD)
-        )
+    nothing_due(mail_database)
 
 
 def retrying(settings: Settings) -> Settings:
