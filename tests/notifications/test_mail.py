@@ -14,7 +14,7 @@ from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.event_tables import Event
 from plaudit.store.notification_tables import FAILED, HELD, SENT, Mail
-from plaudit.store.tables import Credential
+from plaudit.store.tables import Achievement, Credential
 from tests.accredible.helpers import unique_email
 from tests.credly.lifecycle_helpers import Org
 from tests.notifications.conftest import SENDER, deliver
@@ -82,6 +82,39 @@ def test_suppress_badge_notification_email_sends_no_issue_mail(
     with mail_database.session(readonly=True) as session:
         event = session.scalars(select(Event).where(Event.subject_uuid == badge_uuid(badge))).one()
         assert event.dispatched_at is not None
+
+
+def test_a_credential_issued_unpublished_is_mailed_when_it_is_published(
+    org: Org,
+    smtp: SmtpServer,
+    mail_api: httpx.Client,
+    mail_database: Database,
+    worker_settings: Settings,
+) -> None:
+    email = unique_email()
+    with mail_database.session(readonly=True) as session:
+        group_id = session.scalar(
+            select(Achievement.id).where(Achievement.uuid == UUID(org.template))
+        )
+    recipient = {"name": "Ada Lovelace", "email": email}
+    created = mail_api.post(
+        "/v1/credentials",
+        json={"credential": {"group_id": group_id, "recipient": recipient, "approve": False}},
+    )
+    assert created.status_code == 200, created.text
+    deliver(mail_database, worker_settings)
+    assert mails_of(mail_database, email) == []
+
+    path = f"/v1/credentials/{created.json()['credential']['id']}"
+    published = mail_api.put(path, json={"credential": {"approve": True}})
+    assert published.status_code == 200, published.text
+    deliver(mail_database, worker_settings)
+    again = mail_api.put(path, json={"credential": {"approve": True, "name": "Same, renamed"}})
+    assert again.status_code == 200, again.text
+    deliver(mail_database, worker_settings)
+
+    assert [mail.kind for mail in mails_of(mail_database, email)] == ["issued"]
+    assert len(received(smtp, email)) == 1
 
 
 def badge_uuid(badge: dict) -> UUID:

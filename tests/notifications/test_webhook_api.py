@@ -167,7 +167,8 @@ ALLOWANCE = " (only for hosts PLAUDIT_WEBHOOK_ALLOW_HOSTS names)"
             {"event_types": ["badge.exploded"]},
             "event_types",
             "'badge.exploded' is not one of badge.created, badge.state.changed, badge.deleted, "
-            "badge_template.created, badge_template.changed, badge_template.deleted",
+            "badge.published, badge_template.created, badge_template.changed, "
+            "badge_template.deleted",
         ),
         ({"event_types": "badge.created"}, "event_types", "is invalid"),
         ({"body": "fat"}, "body", "must be one of thin, full"),

@@ -97,7 +97,9 @@ class PostgresServer:
         with psycopg.connect(
             f"postgresql://plaudit@127.0.0.1:{self.port}/postgres", autocommit=True
         ) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            # FORCE: a connection an earlier module's engine left open (pytest rebuilds a
+            # session fixture when its parameter comes round again) must not stop the drop.
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             connection.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

@@ -18,6 +18,7 @@ What each event sends (issue 14, the seeds' flags):
 - badge.created: "issued", unless the credential has `suppress_notification` (Credly's
   `suppress_badge_notification_email`) or is unpublished (`approve` false); a replacement
   (its payload names `replaces_badge_id`) sends "replaced" with its `notification_message`;
+- badge.published (a credential issued unpublished was published): "issued", as above;
 - badge.state.changed to revoked: "revoked", unless the payload says
   `suppress_notification_email` (Credly's `suppress_revoke_notification_email`);
 - anything else, or an event whose credential is gone: nothing.
@@ -187,6 +188,8 @@ def _kind(event_type: str, payload: dict[str, Any] | None) -> str | None:
     payload = payload or {}
     if event_type == events.BADGE_CREATED:
         return REPLACED if payload.get("replaces_badge_id") else ISSUED
+    if event_type == events.BADGE_PUBLISHED:
+        return ISSUED
     if event_type == events.BADGE_STATE_CHANGED and payload.get("to") == "revoked":
         return None if payload.get("suppress_notification_email") else REVOKED
     return None

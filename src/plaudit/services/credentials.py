@@ -251,6 +251,7 @@ def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> 
         if not credits.consume(session, scope.organization_id):
             raise Invalid(code="credits.insufficient", fields={"approve": ["insufficient credits"]})
         credential.approve = True
+        events.badge(session, credential, events.BADGE_PUBLISHED)
     for name in (
         "complete",
         "approve",

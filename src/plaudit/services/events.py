@@ -17,6 +17,8 @@ from plaudit.store.tables import Achievement, Credential, utcnow
 BADGE_CREATED = "badge.created"
 BADGE_STATE_CHANGED = "badge.state.changed"
 BADGE_DELETED = "badge.deleted"
+# Plaudit's own: a credential issued unpublished (Accredible's `approve: false`) was published.
+BADGE_PUBLISHED = "badge.published"
 TEMPLATE_CREATED = "badge_template.created"
 TEMPLATE_CHANGED = "badge_template.changed"
 TEMPLATE_DELETED = "badge_template.deleted"

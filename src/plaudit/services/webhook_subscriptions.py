@@ -36,6 +36,7 @@ EVENT_TYPES = (
     events.BADGE_CREATED,
     events.BADGE_STATE_CHANGED,
     events.BADGE_DELETED,
+    events.BADGE_PUBLISHED,
     events.TEMPLATE_CREATED,
     events.TEMPLATE_CHANGED,
     events.TEMPLATE_DELETED,
