@@ -55,6 +55,6 @@ def test_events_before_the_upgrade_send_nothing(fresh: Database, tmp_path: Path)
     upgrade(fresh.engine)
 
     with fresh.session(readonly=True) as session:
-        assert not dispatch.has_undispatched(session)
+        assert not dispatch.has_undispatched(session, utcnow())
     settings = Settings(data_dir=tmp_path, database_url=fresh.url)
     assert dispatch.dispatch(fresh, settings, b"s" * 32, now=utcnow()) == 0

@@ -46,8 +46,10 @@ from plaudit.store.tables import Credential
 BATCH = 200
 
 
-def has_undispatched(session: Session) -> bool:
-    return bool(session.scalar(select(exists().where(Event.dispatched_at.is_(None)))))
+def has_undispatched(session: Session, now: datetime) -> bool:
+    """Whether a batch could be reserved: a cheap read that spares idle workers (and those
+    whose events another dispatcher holds) a writing transaction."""
+    return bool(session.scalar(select(exists().where(_available(now)))))
 
 
 @dataclass(frozen=True)

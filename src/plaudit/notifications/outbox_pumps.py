@@ -2,7 +2,7 @@
 dispatch recorded events into mail and webhook deliveries, queue reminders, send due mail and
 webhooks. Each step is safe to run in any number of processes at once."""
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from plaudit.jobs.registry import PeriodicContext
@@ -53,7 +53,7 @@ def dispatch_events(context: PeriodicContext, *, event_json: EventJson) -> bool:
     """`event_json`: how Credly shows an event (the webhooks' bodies), passed in by the
     worker's registry so that notifications import no dialect."""
     with context.database.session(readonly=True) as session:
-        if not dispatch.has_undispatched(session):
+        if not dispatch.has_undispatched(session, context.now):
             return False
     secret = server_secret(context.settings)
     claimed = dispatch.dispatch(
@@ -103,15 +103,7 @@ def send_mail(context: PeriodicContext) -> bool:
     if not rows:
         return False
     with SmtpSender(settings) as sender:
-        deliver_claimed(
-            context.database,
-            Mail,
-            rows,
-            sender,
-            worker_id=context.worker_id,
-            policy=policy,
-            clock=context.clock,
-        )
+        _deliver(context, Mail, rows, sender, policy)
     return True
 
 
@@ -123,16 +115,26 @@ def send_webhooks(context: PeriodicContext) -> bool:
         return False
     secret = server_secret(context.settings)
     with WebhookSender(context.database, context.settings, secret, rows) as sender:
-        deliver_claimed(
-            context.database,
-            WebhookDelivery,
-            rows,
-            sender,
-            worker_id=context.worker_id,
-            policy=policy,
-            clock=context.clock,
-        )
+        _deliver(context, WebhookDelivery, rows, sender, policy)
     return True
+
+
+def _deliver(
+    context: PeriodicContext,
+    model: type[RowT],
+    rows: Sequence[RowT],
+    sender: Callable[[RowT], Mapping[str, object] | None],
+    policy: Policy,
+) -> None:
+    deliver_claimed(
+        context.database,
+        model,
+        rows,
+        sender,
+        worker_id=context.worker_id,
+        policy=policy,
+        clock=context.clock,
+    )
 
 
 def _due_batch(
