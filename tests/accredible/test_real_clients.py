@@ -92,11 +92,11 @@ def test_pyaccredible_group_and_credential_operations(
 
     single_pdf = wrapper.generate_pdf(read["id"])
     assert single_pdf.status_code == 200, single_pdf.text
-    assert httpx.get(single_pdf.json()["file"]).content.startswith(b"%PDF")
+    assert httpx.get(single_pdf.json()["file"], timeout=30).content.startswith(b"%PDF")
     # pyaccredible names the ids `credentials` where the file says `credential_ids`.
     bundle = wrapper.generate_bulk_pdf([read["id"]])
     assert bundle.status_code == 200, bundle.text
-    assert httpx.get(bundle.json()["file"]).content.startswith(b"PK")
+    assert httpx.get(bundle.json()["file"], timeout=30).content.startswith(b"PK")
 
     deleted = wrapper.credential_delete(read["id"])
     assert deleted.status_code == 200 and deleted.json()["credential"]["id"] == read["id"]
