@@ -90,6 +90,15 @@ class Settings(BaseSettings):
     session_ttl_seconds: int = Field(
         default=86400, gt=0, description="How long a recipient stays signed in after an SSO link."
     )
+    dashboard_session_hours: int = Field(
+        default=12, gt=0, le=24 * 30, description="How long a team member stays signed in."
+    )
+    dashboard_lockout_attempts: int = Field(
+        default=5, gt=0, description="Wrong passwords in a row that lock a team member out."
+    )
+    dashboard_lockout_minutes: int = Field(
+        default=15, gt=0, description="How long a locked-out team member stays locked."
+    )
     designer_token_ttl_seconds: int = Field(
         default=3600,
         gt=0,

@@ -1,7 +1,7 @@
 """Lenient parsing of the date fields that real clients send."""
 
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from plaudit.domain.errors import invalid_field
 
@@ -56,3 +56,8 @@ def add_years(day: date, years: int) -> date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def as_utc(moment: datetime) -> datetime:
+    """An aware datetime: SQLite hands stored UTC times back without their zone."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

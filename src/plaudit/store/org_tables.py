@@ -1,8 +1,9 @@
 """Tables of the organization's structure beyond departments: attribute keys and team members."""
 
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plaudit.store.tables import IdType, JsonType, Row, org_fk
@@ -32,6 +33,18 @@ class TeamMember(Row):
     name: Mapped[str] = mapped_column(String(255))
     email: Mapped[str] = mapped_column(String(254))
     email_normalized: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(
+        String(16),
+        default="viewer",
+        server_default="viewer",
+        doc="The dashboard role across the organization: owner, admin, issuer or viewer.",
+    )
+    password_hash: Mapped[str | None] = mapped_column(
+        String(255), doc="argon2id; None: signs in by single sign-on or a one-time link only."
+    )
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    signed_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     department_permissions: Mapped[list["TeamMemberPermission"]] = relationship(
         order_by="TeamMemberPermission.id",

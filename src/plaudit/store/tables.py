@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -94,6 +95,13 @@ class Organization(Row):
     webhook_url: Mapped[str | None] = mapped_column(
         String(2048), doc="Where Credly-style event notifications go (set through Credly's API)."
     )
+    logo: Mapped[bytes | None] = mapped_column(
+        LargeBinary, doc="The uploaded logo: sanitized SVG, or PNG/JPEG re-encoded as PNG."
+    )
+    logo_media_type: Mapped[str | None] = mapped_column(String(32))
+    logo_sha256: Mapped[str | None] = mapped_column(String(64), doc="Names the logo's URL.")
+    primary_color: Mapped[str | None] = mapped_column(String(7), doc="#rrggbb")
+    accent_color: Mapped[str | None] = mapped_column(String(7), doc="#rrggbb")
 
 
 class Department(Row):
@@ -376,6 +384,7 @@ Achievement.badges_count = column_property(
 # Each later area keeps its tables in a module of its own (`store/<area>_tables.py`), imported
 # here so that every table is registered on Base.metadata.
 from plaudit.store import (  # noqa: E402, F401
+    dashboard_tables,
     event_tables,
     group_tables,
     jobs_tables,

@@ -148,6 +148,10 @@ def error_page(request: Request, error: DomainError) -> HTMLResponse:
 class WebRoute(APIRoute):
     """Counts every page request against the rate limits and renders every error as a page."""
 
+    def error_response(self, request: Request, error: DomainError) -> Response:
+        """The answer to a refused request: a page of its own (a subclass may answer more)."""
+        return error_page(request, error)
+
     def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
@@ -156,7 +160,7 @@ class WebRoute(APIRoute):
                 await limits_of(request).admit(request)
                 return await handler(request)
             except DomainError as error:
-                return error_page(request, error)
+                return self.error_response(request, error)
             except RequestValidationError:
                 return message_page(request, 400, "Bad request", "This address is not valid.")
             except HTTPException:

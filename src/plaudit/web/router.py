@@ -3,6 +3,7 @@ first of all its routers (app.py)."""
 
 from fastapi import APIRouter
 
+from plaudit.dashboard.router import router as dashboard_router
 from plaudit.web import (
     assets,
     baked_badges,
@@ -40,3 +41,4 @@ for module in (
     unsubscribe,
 ):
     router.include_router(module.router)
+router.include_router(dashboard_router)
