@@ -95,6 +95,29 @@ def test_a_webhook_url_that_is_not_http_is_a_422_in_the_error_envelope(
     assert _get(http, org, tenant.api_key)["data"]["webhook_url"] is None
 
 
+@pytest.mark.parametrize(
+    ("webhook_url", "message"),
+    [
+        ("http://hooks.example.org/credly", "must be an https URL (plain http only for hosts"),
+        ("https://127.0.0.1/credly", "must not be a private, loopback or link-local address"),
+        ("https://user:secret@hooks.example.org/", "must not carry a user name or password"),
+    ],
+)
+def test_a_webhook_url_this_server_may_not_post_to_is_refused_up_front(
+    http: httpx.Client, database: Database, tenant: Tenant, webhook_url: str, message: str
+) -> None:
+    """The same rules as any webhook subscription (PLAUDIT_WEBHOOK_ALLOW_HOSTS is empty here)."""
+    org = organization_uuid(database, tenant)
+    response = http.put(
+        f"/v1/organizations/{org}", headers=basic(tenant.api_key), json={"webhook_url": webhook_url}
+    )
+    assert response.status_code == 422, response.text
+    [error] = response.json()["data"]["errors"]
+    assert error["attribute"] == "webhook_url"
+    assert error["messages"][0].startswith(message)
+    assert _get(http, org, tenant.api_key)["data"]["webhook_url"] is None
+
+
 def test_every_bad_field_is_named_at_once_under_credlys_names(
     http: httpx.Client, database: Database, tenant: Tenant
 ) -> None:

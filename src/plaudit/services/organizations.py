@@ -10,6 +10,7 @@ from plaudit.domain.errors import Conflict, Forbidden, Invalid, NotFound, invali
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_valid_email
 from plaudit.render.builtin import BUILTIN_DESIGNS
+from plaudit.services import webhook_subscriptions
 from plaudit.store.tables import Department, Design, Organization
 
 
@@ -126,10 +127,16 @@ def default_design(
 
 
 def update_organization(
-    session: Session, scope: Scope, changes: dict[str, str | None]
+    session: Session,
+    scope: Scope,
+    changes: dict[str, str | None],
+    *,
+    webhook_hosts: frozenset[str] = frozenset(),
 ) -> Organization:
     """Changes the organization's name, url, email or webhook_url (only those given); every
-    field's problems are reported at once. A department key may not change its organization."""
+    field's problems are reported at once. A department key may not change its organization.
+    `webhook_hosts`: the hosts a webhook_url may name over plain http or at a private address
+    (PLAUDIT_WEBHOOK_ALLOW_HOSTS), as for any webhook subscription."""
     if scope.department_id is not None:
         message = "A department API key cannot change the organization"
         raise Forbidden("department.scoped_key", message)
@@ -137,6 +144,8 @@ def update_organization(
     problems: dict[str, list[str]] = {}
     for name, value in changes.items():
         reason = _organization_field_problem(name, value)
+        if reason is None and name == "webhook_url" and isinstance(value, str) and value.strip():
+            reason = webhook_subscriptions.url_problem(value.strip(), webhook_hosts)
         if reason is not None:
             problems.setdefault(name, []).append(reason)
     if problems:

@@ -11,8 +11,9 @@ from plaudit.dialects.credly.auth import Token, authorize, authorize_organizatio
 from plaudit.dialects.credly.paging import list_metadata, page_request
 from plaudit.dialects.credly.routing import CredlyRouter
 from plaudit.dialects.credly.schemas import OrganizationBody
-from plaudit.http.deps import DbWork
+from plaudit.http.deps import AppSettings, DbWork
 from plaudit.services import organizations
+from plaudit.services.guarded_network import allowed_hosts
 
 router = CredlyRouter(tags=["Credly: organizations"])
 Json = dict[str, Any]
@@ -44,11 +45,15 @@ async def get_organization(organization_id: str, token: Token, work: DbWork) -> 
 
 @router.put("/v1/organizations/{organization_id}", summary="Update an organization")
 async def update_organization(
-    organization_id: str, body: OrganizationBody, token: Token, work: DbWork
+    organization_id: str, body: OrganizationBody, token: Token, work: DbWork, settings: AppSettings
 ) -> Json:
+    webhook_hosts = allowed_hosts(settings.webhook_allow_hosts)
+
     def run(session: Session) -> Json:
         scope, _ = authorize_organization(session, token, organization_id)
-        organization = organizations.update_organization(session, scope, body.changes())
+        organization = organizations.update_organization(
+            session, scope, body.changes(), webhook_hosts=webhook_hosts
+        )
         answer = {"data": mapping.organization_out(organization), "metadata": {}}
         session.commit()
         return answer
