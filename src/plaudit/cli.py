@@ -11,6 +11,7 @@ import json
 import logging
 import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -18,8 +19,10 @@ import typer
 import uvicorn
 from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
+from plaudit.dashboard import links
 from plaudit.domain.errors import DomainError, Invalid, NotFound, Replaced
 from plaudit.domain.scope import Scope
 from plaudit.http.request_log import configure_logging, uvicorn_log_config
@@ -243,12 +246,16 @@ def init(
         organization, created = organizations.ensure_organization(session, settings.demo_org_name)
         keys.ensure_key(session, organization, secret)  # its signing key
         issued = api_keys.create_key(session, organization.id, label="plaudit init")
+        owner_link = None
+        if not links.has_owner(session, organization.id):
+            owner_link = _owner_link(session, organization.id, settings, secret)
         result = {
             "organization_id": organization.id,
             "organization_uuid": str(organization.uuid),
             "organization_name": organization.name,
             "created": created,
             "api_key": issued.plaintext,
+            "owner_link": owner_link,
         }
     if as_json:
         typer.echo(json.dumps(result))
@@ -260,6 +267,26 @@ def init(
         f"Try: curl -H 'Authorization: Token token={issued.plaintext}' "
         f"{settings.public_base_url}/v1/issuer/details"
     )
+    if owner_link is None:
+        typer.echo(f"Dashboard: {settings.public_base_url}/dashboard (sign in as its owner)")
+    else:
+        _echo_owner_link(owner_link)
+
+
+def _owner_link(session: Session, organization_id: int, settings: Settings, secret: bytes) -> str:
+    """A new first-owner link of the organization's dashboard (the older one stops working)."""
+    token = links.make(
+        session,
+        organization_id=organization_id,
+        purpose=links.FIRST_OWNER,
+        secret=secret,
+        now=datetime.now(UTC),
+    )
+    return links.url(settings.public_base_url, links.FIRST_OWNER, token)
+
+
+def _echo_owner_link(link: str) -> None:
+    typer.echo(f"Dashboard owner link (works once, for 7 days; makes its first owner): {link}")
 
 
 @orgs_app.command("create")
@@ -268,23 +295,65 @@ def orgs_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Create an organization, with its default department and designs, and print a new
-    account-wide API key for it. Its signing key is made when it first signs, under the
-    server's secret."""
+    account-wide API key for it, and the one-time link that makes its dashboard's first owner.
+    Its signing key is made when it first signs, under the server's secret."""
+    settings = get_settings()
+    secret = server_secret(settings)
     database = _database()
     with database.transaction() as session:
         organization = organizations.create_named(session, name)
         issued = api_keys.create_key(session, organization.id, label="plaudit orgs create")
+        owner_link = _owner_link(session, organization.id, settings, secret)
     result = {
         "organization_id": organization.id,
         "organization_uuid": str(organization.uuid),
         "organization_name": organization.name,
         "api_key": issued.plaintext,
+        "owner_link": owner_link,
     }
     if as_json:
         typer.echo(json.dumps(result))
         return
     typer.echo(f"Created organization {organization.name!r} (id {organization.id}).")
     typer.echo(f"API key (shown once): {issued.plaintext}")
+    _echo_owner_link(owner_link)
+
+
+@orgs_app.command("owner-link")
+def orgs_owner_link(
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """A fresh one-time link that makes the organization's first owner (the earlier one stops
+    working); refused once it has an owner (then: `plaudit orgs reset-link`)."""
+    settings = get_settings()
+    secret = server_secret(settings)
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        owner_link = _owner_link(session, organization_id, settings, secret)
+    _echo_owner_link(owner_link)
+
+
+@orgs_app.command("reset-link")
+def orgs_reset_link(
+    email: Annotated[str, typer.Option(help="The team member's email.")],
+    org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
+) -> None:
+    """A one-time link that lets a team member choose a new password (valid 1 hour; an
+    invitation, valid 7 days, for a member who has none yet). Earlier ones stop working."""
+    settings = get_settings()
+    secret = server_secret(settings)
+    database = _database()
+    organization_id = _organization_id(database, org)
+    with database.transaction() as session:
+        member, purpose, token = links.for_member(
+            session, organization_id, email, secret=secret, now=datetime.now(UTC)
+        )
+        name = member.name
+    what = "Password reset link (works once, for 1 hour)"
+    if purpose == links.INVITE:
+        what = "Invitation link (works once, for 7 days)"
+    typer.echo(f"{what} for {name}: {links.url(settings.public_base_url, purpose, token)}")
 
 
 @orgs_app.command("list")

@@ -99,6 +99,24 @@ class Settings(BaseSettings):
     dashboard_lockout_minutes: int = Field(
         default=15, gt=0, description="How long a locked-out team member stays locked."
     )
+    dashboard_import_max_bytes: int = Field(
+        default=10 * 1024 * 1024,
+        gt=0,
+        description="Largest CSV or XLSX file the dashboard imports recipients from, in bytes.",
+    )
+    dashboard_import_max_rows: int = Field(
+        default=50_000,
+        gt=0,
+        le=60_000,
+        description="Most rows one dashboard import may hold (each row is one credential).",
+    )
+    sso_allow_hosts: str = Field(
+        default="",
+        description="Comma-separated hosts (`host` or `host:port`) of OpenID Connect providers "
+        "the dashboard's single sign-on may reach over plain HTTP and on private, loopback or "
+        "link-local addresses: for tests and private networks. Any other provider's discovery "
+        "document, keys and token endpoint are fetched over HTTPS from public addresses only.",
+    )
     designer_token_ttl_seconds: int = Field(
         default=3600,
         gt=0,

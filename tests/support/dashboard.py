@@ -70,3 +70,13 @@ def form_token(client: httpx.Client, path: str = "/dashboard") -> str:
     found = _CSRF.search(page.text)
     assert found is not None, "no form token on the page"
     return found.group(1)
+
+
+def session_form_token(client: httpx.Client, secret: bytes) -> str:
+    """The form token of `client`'s session, computed as the server does: for a member whose
+    pages carry no form (a viewer), to show that a valid token does not lift the role check."""
+    from types import SimpleNamespace
+
+    from plaudit.dashboard.guard import csrf_token
+
+    return csrf_token(secret, SimpleNamespace(token=client.cookies["plaudit_dashboard"]))  # type: ignore[arg-type]

@@ -11,7 +11,18 @@ from plaudit.dashboard.sessions import SignedIn
 from plaudit.web.pages import page
 
 # (path, label, action needed to see the entry); the layout marks the current one.
-NAVIGATION: tuple[tuple[str, str, Action], ...] = (("/dashboard", "Overview", Action.READ),)
+NAVIGATION: tuple[tuple[str, str, Action], ...] = (
+    ("/dashboard", "Overview", Action.READ),
+    ("/dashboard/credentials", "Credentials", Action.READ),
+    ("/dashboard/achievements", "Achievements", Action.READ),
+    ("/dashboard/issue", "Issue", Action.ISSUE),
+    ("/dashboard/imports", "Import", Action.ISSUE),
+    ("/dashboard/analytics", "Analytics", Action.READ),
+    ("/dashboard/team", "Team", Action.TEAM),
+    ("/dashboard/keys", "API keys", Action.INTEGRATIONS),
+    ("/dashboard/webhooks", "Webhooks", Action.INTEGRATIONS),
+    ("/dashboard/settings", "Settings", Action.SETTINGS),
+)
 
 
 def show(

@@ -2,8 +2,42 @@
 
 from fastapi import APIRouter
 
-from plaudit.dashboard import overview, sign_in_pages
+from plaudit.dashboard import (
+    account_pages,
+    achievement_pages,
+    analytics,
+    credential_pages,
+    department_pages,
+    design_pages,
+    imports,
+    issue_pages,
+    keys_pages,
+    overview,
+    settings_pages,
+    sign_in_pages,
+    sso_pages,
+    sso_settings_pages,
+    team_pages,
+    webhooks_pages,
+)
 
 router = APIRouter()
-for module in (sign_in_pages, overview):
+for module in (
+    sign_in_pages,
+    overview,
+    credential_pages,
+    issue_pages,
+    imports,
+    analytics,
+    account_pages,
+    team_pages,
+    keys_pages,
+    webhooks_pages,
+    settings_pages,
+    department_pages,
+    achievement_pages,
+    design_pages,
+    sso_pages,
+    sso_settings_pages,
+):
     router.include_router(module.router)

@@ -7,6 +7,7 @@ retried. The password goes to the server only, never into a log or an error text
 
 import smtplib
 import ssl
+from email.message import EmailMessage
 from email.utils import parseaddr
 from types import TracebackType
 
@@ -57,6 +58,15 @@ class SmtpSender:
             if 500 <= error.smtp_code < 600:
                 raise Refused(f"{error.smtp_code} {_text(error.smtp_error)}") from None
             raise
+        except (OSError, smtplib.SMTPException):
+            self.close()
+            raise
+
+    def send(self, built: EmailMessage, recipient: str) -> None:
+        """One message that is no queued mail (a dashboard password reset), sent at once:
+        errors are the caller's."""
+        try:
+            self._connect().send_message(built, self.envelope_from, [recipient])
         except (OSError, smtplib.SMTPException):
             self.close()
             raise

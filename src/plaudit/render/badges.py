@@ -9,6 +9,7 @@ from plaudit.render.svgkit import (
     SERIF,
     circle,
     document,
+    logo,
     n,
     path,
     polygon,
@@ -89,6 +90,7 @@ def classic_badge(width: float, height: float) -> str:
         + circle(C, C, 266, fill=navy)
         + circle(C, C, 254, fill="none", stroke=gold, stroke_width=2)
         + circle(C, C, 244, fill=cream)
+        + logo(C - 48, 72, 32)
         + text(
             C,
             118,
@@ -188,6 +190,7 @@ def shield_badge(width: float, height: float) -> str:
         path(_shield_path(0), fill=teal)
         + path(_shield_path(10), fill=slate)
         + path(_shield_path(22), fill="none", stroke=teal, stroke_width=2)
+        + logo(C - 48, 62, 32)
         + text(
             C,
             112,
@@ -270,6 +273,7 @@ def hexagon_badge(width: float, height: float) -> str:
         + polygon(_hexagon(282), fill=plum)
         + polygon(_hexagon(262), fill=paper)
         + polygon(_hexagon(252), fill="none", stroke=plum, stroke_width=1.5)
+        + logo(C - 42, 80, 28)
         + text(
             C,
             120,

@@ -11,6 +11,7 @@ from plaudit.render.svgkit import (
     diamond,
     document,
     line,
+    logo,
     n,
     path,
     polygon,
@@ -140,6 +141,7 @@ def classic_certificate(width: float, height: float) -> str:
         + _corner(width - 38, 38, -1, 1, 46, gold)
         + _corner(38, height - 38, 1, -1, 40, gold)
         + _corner(width - 38, height - 38, -1, -1, 40, gold)
+        + logo(cx - height * 0.09, height * 0.06, height * 0.06)
         + text(
             cx, height * 0.14, "{{ issuer.name }}", size=13, weight=600, fill=gold, fit=inner - 80
         )
@@ -251,6 +253,7 @@ def modern_certificate(width: float, height: float) -> str:
         rect(-24, -24, band + 24, height + 48, fill=navy)
         + rect(band, -24, 6, height + 48, fill=teal)
         + accents
+        + logo(left, height * 0.05, height * 0.06)
         + text(
             left,
             height * 0.15,
@@ -425,6 +428,7 @@ def elegant_certificate(width: float, height: float) -> str:
         rect(20, 20, width - 40, height - 40, fill="none", stroke=wine, stroke_width=1.2)
         + _guilloche(34, 34, width - 68, height - 68, gold)
         + rect(48, 48, width - 96, height - 96, fill="none", stroke=wine, stroke_width=0.8)
+        + logo(62, 62, 34)
         + text(
             cx,
             height * 0.16,

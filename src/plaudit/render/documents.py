@@ -8,7 +8,9 @@ predate a stricter sanitizer.
 
 from lxml import etree
 
+from plaudit.render import logos
 from plaudit.render.builtin import builtin_design, default_key
+from plaudit.render.fields import LOGO_FIELD
 from plaudit.render.layout import Layout
 from plaudit.render.merge import merge_fields
 from plaudit.render.pdf import svg_to_pdf
@@ -27,6 +29,7 @@ def draw(
 ) -> bytes:
     """One of a credential's files (`certificate.pdf`, `certificate.png`, `badge.png`,
     `badge.svg`, `seo.png`) from a template; `stored` templates are sanitized first."""
+    fields = _with_drawable_logo(fields)
     svg = merge_fields(sanitize_svg(template) if stored else template, fields)
     match variant:
         case "certificate.pdf":
@@ -44,8 +47,15 @@ def draw(
 
 def preview(template: str, fields: dict[str, str], kind: str, stored: bool) -> bytes:
     """A design drawn as a PNG as wide as its kind's previews."""
+    fields = _with_drawable_logo(fields)
     svg = merge_fields(sanitize_svg(template) if stored else template, fields)
     return svg_to_png(svg, preview_width(kind))
+
+
+def _with_drawable_logo(fields: dict[str, str]) -> dict[str, str]:
+    if not fields.get(LOGO_FIELD):
+        return fields
+    return {**fields, LOGO_FIELD: logos.drawable(fields[LOGO_FIELD])}
 
 
 def preview_width(kind: str) -> int:

@@ -28,6 +28,8 @@ FIELD_NAMES: tuple[str, ...] = (
     "issuer.name",
     "issuer.url",
 )
+# The organization's logo as a data: URI (render/logos.py), for an <image href>; never text.
+LOGO_FIELD = "organization.logo"
 
 
 def format_date(value: date | None) -> str:
@@ -50,8 +52,10 @@ def credential_fields(
     issuer_name: str,
     issuer_url: str | None,
     url: str,
+    logo: str = "",
 ) -> dict[str, str]:
-    """The merge fields of one credential (its custom attributes become `custom.<key>`)."""
+    """The merge fields of one credential (its custom attributes become `custom.<key>`);
+    `logo`: the organization's logo as a data: URI, or empty."""
     return {
         "recipient.name": credential.recipient_name,
         "recipient.email": credential.recipient_email,
@@ -72,6 +76,7 @@ def credential_fields(
         "credential.url": url,
         "issuer.name": issuer_name,
         "issuer.url": _text(issuer_url),
+        **({LOGO_FIELD: logo} if logo else {}),
         **custom_fields(credential.custom_attributes),
     }
 

@@ -111,3 +111,10 @@ def qr(x: float, y: float, size: float, fill: str = "#1b1b1b") -> str:
 
 def diamond(cx: float, cy: float, r: float, **style: object) -> str:
     return polygon([(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)], **style)
+
+
+def logo(x: float, y: float, height: float) -> str:
+    """The organization's logo (the `organization.logo` merge field, a data: URI) in a 3:1 box
+    from x, y; left out when the organization has none."""
+    box = attrs(x=x, y=y, width=height * 3, height=height)
+    return f'<image {box} href="{{{{ organization.logo }}}}" data-if="organization.logo"/>'

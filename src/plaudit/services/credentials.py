@@ -222,7 +222,13 @@ def build(
 
 
 def update(session: Session, scope: Scope, ref: str, data: CredentialFields) -> Credential:
-    credential = get(session, scope, ref)
+    return change(session, scope, get(session, scope, ref), data)
+
+
+def change(
+    session: Session, scope: Scope, credential: Credential, data: CredentialFields
+) -> Credential:
+    """`update` of a credential already found in the scope (the dashboard finds it by id)."""
     expired_before = credential.expired_on
     rules.check_sizes(data)
     if is_set(data.achievement_ref) and not is_blank(data.achievement_ref):

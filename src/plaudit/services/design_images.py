@@ -18,7 +18,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.render import documents, isolation
-from plaudit.render.fields import sample_fields
+from plaudit.render.fields import LOGO_FIELD, sample_fields
+from plaudit.services import renderings
 from plaudit.store.org_tables import AttributeKey
 from plaudit.store.tables import Design, Organization
 
@@ -96,4 +97,6 @@ def sample_values(
     if organization is not None:
         values["issuer.name"] = organization.name
         values["issuer.url"] = organization.url or ""
+        if logo := renderings.organization_logo(session, organization):
+            values[LOGO_FIELD] = logo
     return sample_fields({**values, **(given or {})})

@@ -21,12 +21,13 @@ from plaudit.domain import limits
 from plaudit.domain.designs import DesignFields, DesignSearch
 from plaudit.domain.errors import Forbidden, Invalid, NotFound
 from plaudit.domain.scope import Scope
-from plaudit.render.builtin import builtin_design, default_key
+from plaudit.render.branding import branded
+from plaudit.render.builtin import BUILTIN_DESIGNS, builtin_design, default_key
 from plaudit.render.layout import Layout
 from plaudit.render.sanitize import UnsafeSvg, sanitize_svg
 from plaudit.services import departments, meta_data, organizations
 from plaudit.services.pages import Page, fetch_page
-from plaudit.store.tables import Achievement, Design
+from plaudit.store.tables import Achievement, Design, Organization
 
 # The group columns that name a design.
 GROUP_COLUMNS = (
@@ -265,15 +266,33 @@ def template_of(design: Design) -> str:
     return builtin_template(design.builtin_key, layout_of(design))
 
 
+def branded_template_of(design: Design, organization: Organization) -> str:
+    """As `template_of`, a built-in one in the organization's colours (render/branding.py)."""
+    if design.content_svg is not None:
+        return design.content_svg
+    key = drawn_builtin_key(design.builtin_key, design.kind)
+    return branded(
+        builtin_template(key, layout_of(design)),
+        key,
+        organization.primary_color,
+        organization.accent_color,
+    )
+
+
 @functools.lru_cache(maxsize=64)
 def builtin_template(key: str | None, layout: Layout) -> str:
     """Built-in design `key` drawn for `layout`; the kind's default one for an unknown key or
     one of another kind."""
-    builtin = builtin_design(key or "", layout)
-    if builtin is None or builtin.kind != layout.kind:  # unknown, or the design changed kind
-        builtin = builtin_design(default_key(layout.kind), layout)
+    builtin = builtin_design(drawn_builtin_key(key, layout.kind), layout)
     assert builtin is not None  # the default keys always name a built-in design
     return builtin.template_svg
+
+
+def drawn_builtin_key(key: str | None, kind: str) -> str:
+    """The built-in design drawn for `key`: itself, else (unknown, or the design changed kind)
+    the kind's default one."""
+    builtin = BUILTIN_DESIGNS.get(key or "")
+    return key if builtin is not None and key and builtin.kind == kind else default_key(kind)
 
 
 def fitted(template: str, layout: Layout) -> str:

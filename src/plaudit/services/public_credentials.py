@@ -110,8 +110,10 @@ def _read_statement() -> tuple[Select[Any], list[tuple[list[str], int]]]:
     columns: list[Any] = []
     parts: list[tuple[list[str], int]] = []
     for table in tables:
-        parts.append(([column.key for column in table.columns], len(columns)))
-        columns.extend(table.columns)
+        # Not the organization's logo: a page links to it (web/organization_files.py).
+        kept = [column for column in table.columns if column is not Organization.__table__.c.logo]
+        parts.append(([column.key for column in kept], len(columns)))
+        columns.extend(kept)
     credentials, achievements, organizations, departments = tables
     categories = SkillCategory.__table__
     statement = (

@@ -22,9 +22,12 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from plaudit.render import Layout, credential_fields, documents, isolation
+from plaudit.render import Layout, credential_fields, documents, isolation, logos
+from plaudit.render.branding import branded
 from plaudit.render.builtin import builtin_design, default_key, key_for_name
+from plaudit.render.fields import LOGO_FIELD
 from plaudit.services import designs
+from plaudit.services.credential_reads import Columns
 from plaudit.store.render_tables import Rendering
 from plaudit.store.tables import Credential, Design, Organization
 from plaudit.web import urls
@@ -65,6 +68,8 @@ class RenderJob:
     layout: Layout
     fields: dict[str, str] = field(hash=False)
     key: str = ""
+    # The SHA-256 of the logo in `fields` (its data: URI), which names it in the key.
+    logo_sha256: str | None = None
 
 
 def design_for(session: Session, credential: Credential, kind: str) -> Design | None:
@@ -90,19 +95,23 @@ def design_for(session: Session, credential: Credential, kind: str) -> Design | 
     )
 
 
-def _template(design: Design | None, kind: str) -> tuple[str, Layout, bool]:
+def _template(
+    design: Design | None, kind: str, organization: Organization
+) -> tuple[str, Layout, bool]:
+    colors = (organization.primary_color, organization.accent_color)
     if design is None:
         builtin = builtin_design(default_key(kind))
         assert builtin is not None
-        return builtin.template_svg, builtin.layout, False
+        return branded(builtin.template_svg, builtin.key, *colors), builtin.layout, False
     if design.content_svg is None and design.builtin_key is None:
         # A design row from before designs had content: its name may be a built-in's.
         key = key_for_name(design.name) or default_key(kind)
         layout = designs.layout_of(design)
         builtin = builtin_design(key, layout)
         assert builtin is not None
-        return builtin.template_svg, layout, False
-    return designs.template_of(design), designs.layout_of(design), design.content_svg is not None
+        return branded(builtin.template_svg, key, *colors), layout, False
+    template = designs.branded_template_of(design, organization)
+    return template, designs.layout_of(design), design.content_svg is not None
 
 
 def prepare(
@@ -114,7 +123,7 @@ def prepare(
 ) -> RenderJob:
     variant = VARIANTS[variant_name]
     template, layout, stored = _template(
-        design_for(session, credential, variant.kind), variant.kind
+        design_for(session, credential, variant.kind), variant.kind, organization
     )
     fields = credential_fields(
         credential=credential,
@@ -122,6 +131,7 @@ def prepare(
         issuer_name=organization.name,
         issuer_url=organization.url,
         url=urls.credential_page(base_url, credential.encoded_id),
+        logo=organization_logo(session, organization),
     )
     job = RenderJob(
         variant=variant,
@@ -131,8 +141,31 @@ def prepare(
         sanitize=stored,
         layout=layout,
         fields=fields,
+        logo_sha256=organization.logo_sha256 if LOGO_FIELD in fields else None,
     )
     return _with_key(job)
+
+
+def organization_logo(session: Session, organization: Organization | Columns) -> str:
+    """The `organization.logo` merge field: the stored logo as a data: URI, or empty. Read
+    (the column is deferred) and encoded once per logo: its SHA-256 names it."""
+    sha256 = organization.logo_sha256
+    if not sha256:
+        return ""
+    kept = _logo_uris.get(sha256)
+    if kept is not None:
+        return kept.decode("ascii")
+    row = session.execute(
+        select(Organization.logo, Organization.logo_media_type).where(
+            Organization.id == organization.id,
+            Organization.logo_sha256 == sha256,  # not one that replaced it since
+        )
+    ).one_or_none()
+    if row is None or row.logo is None or row.logo_media_type is None:
+        return ""
+    uri = logos.data_uri(bytes(row.logo), row.logo_media_type)
+    _logo_uris.put(sha256, uri.encode("ascii"))
+    return uri
 
 
 def _with_key(job: RenderJob) -> RenderJob:
@@ -141,12 +174,19 @@ def _with_key(job: RenderJob) -> RenderJob:
         RENDERER_VERSION,
         job.variant.name,
         json.dumps([job.layout.kind, job.layout.orientation, job.layout.size, job.layout.bleeds]),
-        json.dumps(sorted(job.fields.items())),
+        json.dumps(sorted(_named_logo(job).items())),
         job.template,
     ):
         digest.update(part.encode("utf-8"))
         digest.update(b"\0")
     return dataclasses.replace(job, key=digest.hexdigest())
+
+
+def _named_logo(job: RenderJob) -> dict[str, str]:
+    """The fields with the logo named by its SHA-256 rather than spelled out in full."""
+    if job.logo_sha256 is None:
+        return job.fields
+    return {**job.fields, LOGO_FIELD: f"sha256:{job.logo_sha256}"}
 
 
 def produce(job: RenderJob) -> bytes:
@@ -199,6 +239,7 @@ class _Memory:
 
 
 memory = _Memory(64 * 1024 * 1024)
+_logo_uris = _Memory(8 * 1024 * 1024)  # (a logo's data: URI is under 1 MB)
 
 
 def fetch(session: Session, key: str) -> bytes | None:

@@ -96,7 +96,9 @@ class Organization(Row):
         String(2048), doc="Where Credly-style event notifications go (set through Credly's API)."
     )
     logo: Mapped[bytes | None] = mapped_column(
-        LargeBinary, doc="The uploaded logo: sanitized SVG, or PNG/JPEG re-encoded as PNG."
+        LargeBinary,
+        deferred=True,  # read only where drawn or served, not with every organization
+        doc="The uploaded logo: sanitized SVG, or PNG/JPEG re-encoded as PNG.",
     )
     logo_media_type: Mapped[str | None] = mapped_column(String(32))
     logo_sha256: Mapped[str | None] = mapped_column(String(64), doc="Names the logo's URL.")

@@ -6,7 +6,7 @@ from typing import Any
 from plaudit.domain import credential_state
 from plaudit.domain.sso import is_web_address
 from plaudit.store.tables import EvidenceItem, Reference
-from plaudit.web import urls
+from plaudit.web import organization_files, urls
 from plaudit.web.credential_access import Visit
 from plaudit.web.credential_links import COPY_LINK, is_link, issuer_link
 
@@ -41,6 +41,7 @@ def context(visit: Visit, base_url: str, *, today: date) -> dict[str, Any]:
         "private": credential.private,
         "page_url": page_url,
         "wallet_url": urls.wallet(base_url),
+        "theme_css": organization_files.theme_url(base_url, shown.organization),
         "summary": _summary(credential.description),
         "credential": {
             "name": credential.name,
@@ -61,7 +62,8 @@ def context(visit: Visit, base_url: str, *, today: date) -> dict[str, Any]:
         "issuer": {
             "name": shown.organization.name,
             "department": None if shown.department.is_default else shown.department.name,
-            "logo": _https(shown.department.logo),
+            "logo": organization_files.logo_url(base_url, shown.organization)
+            or _https(shown.department.logo),
             "has_link": issuer_link(shown) is not None,
         },
         "evidence": [_evidence(item) for item in credential.evidence_items],

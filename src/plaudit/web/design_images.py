@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from plaudit.domain.errors import NotFound
 from plaudit.http.deps import DbWork, ServerSecret
 from plaudit.http.render_slots import in_render_slot
-from plaudit.services import design_images, designs
+from plaudit.services import design_images, designs, organizations
+from plaudit.store.tables import Design
 from plaudit.web import conditional, preview_data
 from plaudit.web.pages import WebRoute
 
@@ -22,7 +23,7 @@ async def rasterized(request: Request, design_uuid: str, work: DbWork) -> Respon
     def run(session: Session) -> tuple[str, dict[str, str], str]:
         design = designs.by_uuid(session, design_uuid)
         fields = design_images.sample_values(session, design)
-        return designs.template_of(design), fields, design.kind
+        return _template(session, design), fields, design.kind
 
     return await _image(request, *await work(run))
 
@@ -38,9 +39,15 @@ async def preview(
     def run(session: Session) -> tuple[str, dict[str, str], str]:
         design = designs.by_uuid(session, design_uuid)
         fields = design_images.sample_values(session, design, given)
-        return designs.template_of(design), fields, design.kind
+        return _template(session, design), fields, design.kind
 
     return await _image(request, *await work(run))
+
+
+def _template(session: Session, design: Design) -> str:
+    """The design in its organization's colours, as its credentials show it."""
+    organization = organizations.get_organization(session, design.organization_id)
+    return designs.branded_template_of(design, organization)
 
 
 async def _image(request: Request, template: str, fields: dict[str, str], kind: str) -> Response:

@@ -22,7 +22,7 @@ from plaudit.http.deps import AppSettings, ServerSecret, Work
 from plaudit.services import badge_lifecycle, organizations, public_credentials, recipients
 from plaudit.settings import Settings
 from plaudit.store.tables import Credential
-from plaudit.web import csrf, urls
+from plaudit.web import csrf, organization_files, urls
 from plaudit.web import session as recipient_session
 from plaudit.web.credential_view import day
 from plaudit.web.pages import WebRoute, message_page, page
@@ -58,6 +58,8 @@ async def wallet(
         return {
             "title": "Your credentials",
             "organization_name": organization.name,
+            "organization_logo": organization_files.logo_url(base_url, organization),
+            "theme_css": organization_files.theme_url(base_url, organization),
             "recipient_name": owned[0].recipient_name if owned else who.email,
             "credentials": [_card(item, base_url, today, item.id in revoked) for item in shown],
             "focused": credential is not None,
