@@ -4,7 +4,9 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from argon2 import PasswordHasher
 
+from plaudit.dashboard import passwords
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
@@ -13,6 +15,18 @@ from tests.support.postgres import PostgresServer, find_server_binaries, free_po
 from tests.support.tenants import Tenant, make_tenant
 
 BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def quick_password_hashing() -> Iterator[None]:
+    """argon2id with the lowest cost for the servers this process runs: at the production cost
+    one hash takes seconds on a busy 2-core machine, and every dashboard test signs in. The
+    hashes stay argon2id; tests/unit/test_passwords.py checks the production parameters."""
+    production, decoy = passwords._HASHER, passwords._DECOY
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    passwords._HASHER, passwords._DECOY = cheap, cheap.hash("plaudit decoy password")
+    yield
+    passwords._HASHER, passwords._DECOY = production, decoy
 
 
 @pytest.fixture(scope="session")

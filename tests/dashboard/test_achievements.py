@@ -5,7 +5,6 @@ the tenant boundary enforced on the endpoints."""
 import re
 
 import httpx
-import pytest
 from sqlalchemy import func, select
 
 from plaudit.domain.achievements import AchievementFields
@@ -27,11 +26,6 @@ from tests.support.tenants import Tenant, make_tenant
 
 PATH = "/dashboard/achievements"
 ROW = re.compile(r'<th scope="row"><a href="/dashboard/achievements/(\d+)">([^<]+)</a></th>')
-
-
-@pytest.fixture
-def owner(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "owner")
 
 
 def make_achievement(database: Database, organization_id: int, name: str, **fields: object) -> int:

@@ -110,6 +110,8 @@ def seeded(
     record(database, third, "view", at(4, 1, 0, 0))  # after the period
     record(database, optics_credential, "view", at(3, 10))
     record(database, optics_credential, "share", at(3, 11), channel="linkedin_profile")
+    record(database, first, "verify", at(3, 2, 23, 59), channel="submitted")  # Sunday
+    record(database, optics_credential, "verify", at(3, 11), channel="credential_page")
     return {
         "python": python,
         "sql": sql,
@@ -127,28 +129,34 @@ def test_march_per_day(live_server: LiveServer, viewer: Member, seeded: dict[str
     issued, engaged = found["issued-table"], found["engagement-table"]
     assert len(issued) == 32 == len(engaged)  # a header row and 31 days
     assert issued["Day"] == ["Issued"]
-    assert engaged["Day"] == ["Viewed", "Shared", "Added to LinkedIn"]
+    assert engaged["Day"] == ["Viewed", "Shared", "Added to LinkedIn", "Verified"]
     assert [issued[f"2025-03-{day:02d}"] for day in (1, 2, 3, 4, 10)] == [["1"]] * 3 + [
         ["0"],
         ["1"],
     ]
-    assert engaged["2025-03-01"] == ["1", "0", "0"]
-    assert engaged["2025-03-02"] == ["1", "0", "0"]
-    assert engaged["2025-03-03"] == ["0", "2", "1"]
-    assert engaged["2025-03-10"] == ["1", "0", "0"]
-    assert engaged["2025-03-11"] == ["0", "1", "1"]
-    assert engaged["2025-03-31"] == ["1", "0", "0"]
-    assert engaged["2025-03-04"] == ["0", "0", "0"]
+    assert engaged["2025-03-01"] == ["1", "0", "0", "0"]
+    assert engaged["2025-03-02"] == ["1", "0", "0", "1"]
+    assert engaged["2025-03-03"] == ["0", "2", "1", "0"]
+    assert engaged["2025-03-10"] == ["1", "0", "0", "0"]
+    assert engaged["2025-03-11"] == ["0", "1", "1", "1"]
+    assert engaged["2025-03-31"] == ["1", "0", "0", "0"]
+    assert engaged["2025-03-04"] == ["0", "0", "0", "0"]
 
     achievements = found["achievement-table"]
-    assert achievements["Achievement"] == ["Issued", "Viewed", "Shared", "Added to LinkedIn"]
+    assert achievements["Achievement"] == [
+        "Issued",
+        "Viewed",
+        "Shared",
+        "Added to LinkedIn",
+        "Verified",
+    ]
     assert list(achievements)[1:] == ["Python", "Optics", "SQL"]
-    assert achievements["Python"] == ["2", "2", "2", "1"]
-    assert achievements["SQL"] == ["1", "1", "0", "0"]
-    assert achievements["Optics"] == ["1", "1", "1", "1"]
+    assert achievements["Python"] == ["2", "2", "2", "1", "1"]
+    assert achievements["SQL"] == ["1", "1", "0", "0", "0"]
+    assert achievements["Optics"] == ["1", "1", "1", "1", "1"]
     departments = found["department-table"]
-    assert departments["Test Academy"] == ["3", "3", "2", "1"]
-    assert departments["Physics"] == ["1", "1", "1", "1"]
+    assert departments["Test Academy"] == ["3", "3", "2", "1", "1"]
+    assert departments["Physics"] == ["1", "1", "1", "1", "1"]
 
 
 def test_march_per_week_and_per_month(
@@ -168,14 +176,14 @@ def test_march_per_week_and_per_month(
         "2025-03-31",
     ]
     assert weeks["issued-table"]["2025-02-24"] == ["2"]
-    assert weeks["engagement-table"]["2025-02-24"] == ["2", "0", "0"]
-    assert weeks["engagement-table"]["2025-03-03"] == ["0", "2", "1"]
-    assert weeks["engagement-table"]["2025-03-10"] == ["1", "1", "1"]
-    assert weeks["engagement-table"]["2025-03-31"] == ["1", "0", "0"]
+    assert weeks["engagement-table"]["2025-02-24"] == ["2", "0", "0", "1"]
+    assert weeks["engagement-table"]["2025-03-03"] == ["0", "2", "1", "0"]
+    assert weeks["engagement-table"]["2025-03-10"] == ["1", "1", "1", "1"]
+    assert weeks["engagement-table"]["2025-03-31"] == ["1", "0", "0", "0"]
     assert months["issued-table"] == {"Month": ["Issued"], "2025-03": ["4"]}
     assert months["engagement-table"] == {
-        "Month": ["Viewed", "Shared", "Added to LinkedIn"],
-        "2025-03": ["4", "3", "2"],
+        "Month": ["Viewed", "Shared", "Added to LinkedIn", "Verified"],
+        "2025-03": ["4", "3", "2", "2"],
     }
 
 
@@ -194,10 +202,10 @@ def test_filters_per_achievement_and_department(
             ).text
         )
     assert python["issued-table"]["2025-03"] == ["2"]
-    assert python["engagement-table"]["2025-03"] == ["2", "2", "1"]
+    assert python["engagement-table"]["2025-03"] == ["2", "2", "1", "1"]
     assert list(python["achievement-table"])[1:] == ["Python"]
     assert physics["issued-table"]["2025-03"] == ["1"]
-    assert physics["engagement-table"]["2025-03"] == ["1", "1", "1"]
+    assert physics["engagement-table"]["2025-03"] == ["1", "1", "1", "1"]
     assert list(physics["department-table"])[1:] == ["Physics"]
 
 
@@ -213,15 +221,23 @@ def test_the_csv_has_the_numbers_of_the_tables(
     assert over_time.headers["content-type"] == "text/csv; charset=utf-8"
     assert "attachment" in over_time.headers["content-disposition"]
     rows = list(csv.reader(io.StringIO(over_time.text)))
-    assert rows[0] == ["bucket_start", "bucket", "issued", "viewed", "shared", "added_to_linkedin"]
-    assert rows[1] == ["2025-02-24", "week", "2", "2", "0", "0"]
-    assert rows[2] == ["2025-03-03", "week", "1", "0", "2", "1"]
+    assert rows[0] == [
+        "bucket_start",
+        "bucket",
+        "issued",
+        "viewed",
+        "shared",
+        "added_to_linkedin",
+        "verified",
+    ]
+    assert rows[1] == ["2025-02-24", "week", "2", "2", "0", "0", "1"]
+    assert rows[2] == ["2025-03-03", "week", "1", "0", "2", "1", "0"]
     assert len(rows) == 7
     achievements = list(csv.reader(io.StringIO(per_achievement.text)))
     assert achievements[0][:2] == ["achievement_id", "achievement"]
-    assert achievements[1] == [str(seeded["python"]["id"]), "Python", "2", "2", "2", "1"]
+    assert achievements[1] == [str(seeded["python"]["id"]), "Python", "2", "2", "2", "1", "1"]
     departments = {row[1]: row[2:] for row in csv.reader(io.StringIO(per_department.text))}
-    assert departments["Physics"] == ["1", "1", "1", "1"]
+    assert departments["Physics"] == ["1", "1", "1", "1", "1"]
     # The page links to the same downloads, with its filters.
     links = re.findall(r'href="(/dashboard/analytics\.csv\?[^"]+)"', page.text)
     assert len(links) == 3 and all("from=2025-03-01" in link for link in links)
@@ -243,7 +259,32 @@ def test_events_from_the_public_pages_count_at_once(
     found = tables(page.text)
     assert len(found["issued-table"]) == 31
     assert found["issued-table"][today] == ["1"]
-    assert found["engagement-table"][today] == ["3", "2", "1"]
+    assert found["engagement-table"][today] == ["3", "2", "1", "0"]
+
+
+def test_verifications_through_plaudit_count_at_once(
+    live_server: LiveServer, api: httpx.Client, http: httpx.Client, viewer: Member
+) -> None:
+    """The live verification and a copy submitted to /verify each count once, today, for the
+    credential's achievement; another issuer's credential counts nowhere."""
+    group = create_group(api, name="Verified Skills")
+    credential = issue(api, group["id"])
+    encoded = credential["encoded_id"]
+    live = http.get(f"/c/{encoded}/verification", headers={"Accept": "application/json"})
+    assert live.status_code == 200 and live.json()["valid"] is True
+    signed = http.get(f"/c/{encoded}/credential.json")
+    submitted = http.post(
+        "/verify", content=signed.content, headers={"Content-Type": "application/json"}
+    )
+    assert submitted.status_code == 200 and submitted.json()["valid"] is True
+    today = datetime.now(UTC).date().isoformat()
+    with signed_in_client(live_server.base_url, viewer) as client:
+        found = tables(client.get(PATH).text)
+        detail = client.get(f"/dashboard/credentials/{credential['id']}")
+    assert found["engagement-table"][today] == ["0", "0", "0", "2"]
+    assert found["achievement-table"]["Verified Skills"] == ["1", "0", "0", "0", "2"]
+    assert detail.status_code == 200
+    assert "<dt>Verifications</dt><dd>2</dd>" in detail.text
 
 
 def test_another_organizations_events_never_count(
@@ -262,11 +303,12 @@ def test_another_organizations_events_never_count(
         theirs = issue(other_api, group["id"], issued_on="2025-03-01")
     record(database, theirs, "view", at(3, 1))
     record(database, theirs, "share", at(3, 1), channel="linkedin_profile")
+    record(database, theirs, "verify", at(3, 1), channel="submitted")
     with signed_in_client(live_server.base_url, viewer) as client:
         mine = tables(client.get(PATH, params={**MARCH, "bucket": "month"}).text)
         their_filter = client.get(PATH, params={**MARCH, "achievement": group["id"]})
     assert mine["issued-table"]["2025-03"] == ["4"]
-    assert mine["engagement-table"]["2025-03"] == ["4", "3", "2"]
+    assert mine["engagement-table"]["2025-03"] == ["4", "3", "2", "2"]
     assert their_filter.status_code == 404
     assert "Python" not in their_filter.text
 

@@ -32,16 +32,6 @@ ACTIONS = ("revoke", "unpublish", "publish", "delete", "resend")
 
 
 @pytest.fixture
-def owner(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "owner")
-
-
-@pytest.fixture
-def viewer(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "viewer")
-
-
-@pytest.fixture
 def credential(api: httpx.Client) -> dict[str, Any]:
     return full_credential(
         api,
@@ -81,6 +71,13 @@ def _events(database: Database, credential: Credential) -> list[str]:
 def _mails(database: Database, credential_id: int) -> list[Mail]:
     with database.session(readonly=True) as session:
         return list(session.scalars(select(Mail).where(Mail.credential_id == credential_id)))
+
+
+def _assert_untouched(database: Database, credential_id: int) -> None:
+    """The credential is still accepted and approved, and no mail went out about it."""
+    row = _row(database, credential_id)
+    assert row is not None and row.state == "accepted" and row.approve
+    assert _mails(database, credential_id) == []
 
 
 def test_the_page_shows_the_credential_its_links_and_events(
@@ -244,9 +241,7 @@ def test_a_viewer_can_do_none_of_it(
         answer = client.post(_path(credential, action), data={"csrf_token": token, "reason": "x"})
     assert answer.status_code == 403
     assert "does not allow" in answer.text
-    row = _row(database, credential["id"])
-    assert row is not None and row.state == "accepted" and row.approve
-    assert _mails(database, credential["id"]) == []
+    _assert_untouched(database, credential["id"])
 
 
 @pytest.mark.parametrize("action", ACTIONS)
@@ -267,9 +262,7 @@ def test_without_the_form_token_nothing_changes(
             headers={"Sec-Fetch-Site": "cross-site"},
         )
     assert missing.status_code == cross_site.status_code == 403
-    row = _row(database, credential["id"])
-    assert row is not None and row.state == "accepted" and row.approve
-    assert _mails(database, credential["id"]) == []
+    _assert_untouched(database, credential["id"])
 
 
 def test_another_organizations_credential_is_not_found(

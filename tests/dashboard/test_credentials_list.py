@@ -19,11 +19,6 @@ from tests.support.tenants import Tenant, make_tenant
 TODAY = datetime.now(UTC).date()
 
 
-@pytest.fixture
-def viewer(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "viewer")
-
-
 def _issue(api: httpx.Client, group: dict[str, Any], name: str, email: str, **fields: Any) -> int:
     recipient = {"name": name, "email": email}
     return int(issue(api, group["id"], recipient=recipient, **fields)["id"])

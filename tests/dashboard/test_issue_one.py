@@ -27,11 +27,6 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture
-def issuer(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "issuer")
-
-
-@pytest.fixture
 def group(api: httpx.Client) -> dict[str, Any]:
     return create_group(api, name="Data Science", course_name="Data Science Foundations")
 

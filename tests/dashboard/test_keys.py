@@ -34,11 +34,6 @@ def keys_of(database: Database, organization_id: int) -> list[tuple[int, str | N
     return [(row[0], row[1], row[2] is not None) for row in rows]
 
 
-@pytest.fixture
-def admin(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "admin")
-
-
 def test_a_new_key_is_shown_once_works_and_is_revoked_after_confirmation(
     live_server: LiveServer, database: Database, tenant: Tenant, admin: Member
 ) -> None:

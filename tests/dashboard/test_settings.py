@@ -57,11 +57,6 @@ def png(color: tuple[int, int, int], size: tuple[int, int] = (120, 40)) -> bytes
     return out.getvalue()
 
 
-@pytest.fixture
-def owner(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "owner")
-
-
 def organization(database: Database, tenant: Tenant) -> Organization:
     with database.session(readonly=True) as session:
         found = session.get(Organization, tenant.organization_id)

@@ -2,18 +2,11 @@
 rotate on sign-in, end on sign-out, and lock after repeated wrong passwords."""
 
 import httpx
-import pytest
 
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from tests.support.dashboard import Member, make_member, sign_in, signed_in_client
 from tests.support.live_server import LiveServer
-from tests.support.tenants import Tenant
-
-
-@pytest.fixture
-def owner(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "owner")
 
 
 def test_a_page_sends_a_signed_out_browser_to_sign_in_and_back(

@@ -28,11 +28,6 @@ PASSWORD = "an invited person's passphrase"
 WELCOME = re.compile(r'value="(https?://[^"]+/dashboard/(?:welcome|reset)/[A-Za-z0-9_-]+)"')
 
 
-@pytest.fixture
-def owner(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "owner")
-
-
 def team_state(database: Database, organization_id: int) -> list[tuple[int, str, str, bool]]:
     """Every member (id, email, role, has a password) and how many links: what must not move."""
     with database.session(readonly=True) as session:

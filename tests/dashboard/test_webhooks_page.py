@@ -44,11 +44,6 @@ def make_hook(client: httpx.Client, token: str, **fields: object) -> httpx.Respo
     return client.post("/dashboard/webhooks", data=data)
 
 
-@pytest.fixture
-def admin(database: Database, tenant: Tenant) -> Member:
-    return make_member(database, tenant.organization_id, "admin")
-
-
 def test_a_webhook_is_made_with_its_secret_shown_once_paused_and_deleted(
     live_server: LiveServer, database: Database, tenant: Tenant, admin: Member, api: httpx.Client
 ) -> None:

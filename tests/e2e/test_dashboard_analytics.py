@@ -49,7 +49,8 @@ def test_a_viewer_reads_march_per_week(
     expect(issued.get_by_role("row", name="2025-03-03")).to_contain_text("2")
     expect(issued.get_by_role("row", name="2025-03-10")).to_contain_text("1")
     engagement = page.locator("#engagement-table")
-    expect(engagement.get_by_role("row", name="2025-03-10")).to_have_text("2025-03-10111")
+    # Week, viewed, shared, added to LinkedIn, verified.
+    expect(engagement.get_by_role("row", name="2025-03-10")).to_have_text("2025-03-101110")
     expect(page.locator("#achievement-table")).to_contain_text("Astronomy")
     assert page.locator("svg.chart-drawing").count() == 4
     assert page.evaluate(LOW_CONTRAST) == []

@@ -1,5 +1,6 @@
 """Team members made straight through the store, and browsers-in-a-client signed in as them."""
 
+import functools
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -25,6 +26,13 @@ class Member:
     role: str
 
 
+@functools.cache
+def _password_hash(password: str) -> str:
+    """argon2id is slow on purpose (a second or more on a busy machine): the members a test
+    process makes with one password share its hash, made once."""
+    return passwords.hash_password(password)
+
+
 def make_member(
     database: Database,
     organization_id: int,
@@ -39,7 +47,7 @@ def make_member(
             name=f"{role.title()} Person",
             email=email or f"{role}-{organization_id}@example.org",
             role=role,
-            password_hash=passwords.hash_password(password),
+            password_hash=_password_hash(password),
         )
         member.email_normalized = normalize_email(member.email)
         session.add(member)

@@ -8,7 +8,6 @@ flips the token's signature."""
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -17,10 +16,10 @@ import httpx
 import oidc_provider_mock
 from joserfc import jwt
 from joserfc.jwk import RSAKey
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from tests.support.postgres import free_port
+from tests.support.serving import serving_wsgi
 
 _KID = "plaudit-tests-resigning-key"
 
@@ -67,11 +66,5 @@ class Provider:
 def running_provider() -> Iterator[Provider]:
     port = free_port()
     provider = Provider(port)
-    server = make_server("127.0.0.1", port, provider.wsgi, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving_wsgi(port, provider.wsgi):
         yield provider
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)

@@ -9,7 +9,6 @@ import base64
 import datetime
 import html
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -28,10 +27,10 @@ from saml2.mdstore import MetadataStore
 from saml2.metadata import create_metadata_string
 from saml2.saml import NAMEID_FORMAT_EMAILADDRESS, NameID
 from saml2.server import Server
-from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
 from tests.support.postgres import free_port
+from tests.support.serving import serving_wsgi
 
 XMLSEC = "/usr/bin/xmlsec1"
 _FORM_FIELD = re.compile(r'name="(SAMLResponse|RelayState)" value="([^"]*)"')
@@ -188,11 +187,5 @@ def read_form(text: str) -> Posted:
 def running_idp(directory: Path) -> Iterator[IdentityProvider]:
     port = free_port()
     idp = IdentityProvider(directory, port)
-    server = make_server("127.0.0.1", port, idp.wsgi, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    try:
+    with serving_wsgi(port, idp.wsgi):
         yield idp
-    finally:
-        server.shutdown()
-        thread.join(timeout=5)

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
 
 from plaudit.dashboard import links, reset_mail, sessions
-from plaudit.dashboard.guard import DashboardRoute
+from plaudit.dashboard.guard import DashboardRoute, from_another_site
 from plaudit.dashboard.passwords import MIN_LENGTH
 from plaudit.domain.errors import Conflict, Invalid, NotFound
 from plaudit.http.deps import AppSettings, ServerSecret, Work
@@ -35,6 +35,8 @@ router = APIRouter(route_class=DashboardRoute, include_in_schema=False)
 
 HOME = "/dashboard"
 WELCOME = {links.FIRST_OWNER, links.INVITE}
+# A live link, its member (none for a first owner's) and its organization's name.
+Opened = tuple[OneTimeLink, TeamMember | None, str]
 GONE = {
     "used": "This link has already been used",
     "expired": "This link has expired",
@@ -43,10 +45,6 @@ GONE_TEXT = (
     "Each link works once, for a limited time. Ask an owner or administrator of your "
     "organization for a new one."
 )
-
-
-def _from_elsewhere(request: Request) -> bool:
-    return request.headers.get("sec-fetch-site") not in (None, "same-origin")
 
 
 async def _refusal(request: Request, error: Exception) -> HTMLResponse:
@@ -62,11 +60,11 @@ async def _refusal(request: Request, error: Exception) -> HTMLResponse:
 
 async def _open(
     request: Request, token: str, purposes: set[str], secret: bytes
-) -> tuple[OneTimeLink, TeamMember | None, str] | HTMLResponse:
+) -> Opened | HTMLResponse:
     """The live link, its member and organization's name, or the page saying why not."""
     now = datetime.now(UTC)
 
-    def run(session: Session) -> tuple[OneTimeLink, TeamMember | None, str]:
+    def run(session: Session) -> Opened:
         link = links.find(session, token, purposes=purposes, secret=secret, now=now)
         organization = session.get(Organization, link.organization_id)
         assert organization is not None  # links go with their organization
@@ -86,27 +84,33 @@ async def _use(
     settings: Settings,
     secret: bytes,
     use: Callable[[Session, OneTimeLink, datetime], TeamMember],
-) -> str | Response:
-    """Uses the link through `use` and signs its member in: the session token, or the page
-    saying why not (Invalid goes to the caller, to show the form again)."""
+    form_again: Callable[[Opened, dict[str, list[str]]], HTMLResponse],
+) -> Response:
+    """Uses the link through `use` and signs its member in (home, with the session's cookie);
+    when `use` finds the form invalid, `form_again` shows it with the reasons (the link opened
+    anew: it may have gone meanwhile); otherwise the page saying why the link does not work."""
     now = datetime.now(UTC)
     old = sessions.cookie_token(request)
 
     def run(session: Session) -> str:
         link = links.find(session, token, purposes=purposes, secret=secret, now=now)
         member = use(session, link, now)
-        if old is not None:
-            sessions.end(session, old, secret=secret)
-        started = sessions.start(
-            session, member, via="link", secret=secret, settings=settings, now=now
+        started = sessions.replace(
+            session, old, member, via="link", secret=secret, settings=settings, now=now
         )
         session.commit()
         return started
 
     try:
-        return await Work(request.app.state.database, readonly=False)(run)
+        started = await Work(request.app.state.database, readonly=False)(run)
     except (links.LinkGone, Conflict, NotFound) as error:
         return await _refusal(request, error)
+    except Invalid as error:
+        opened = await _open(request, token, purposes, secret)
+        if isinstance(opened, HTMLResponse):
+            return opened
+        return form_again(opened, error.fields)
+    return _signed_in(started, settings)
 
 
 def _signed_in(session_token: str, settings: Settings) -> Response:
@@ -161,7 +165,7 @@ async def welcome_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     password_again: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    if _from_elsewhere(request):
+    if from_another_site(request):
         return message_page(request, 403, "Not allowed", "Use the form on this site.")
 
     def use(session: Session, link: OneTimeLink, now: datetime) -> TeamMember:
@@ -173,17 +177,13 @@ async def welcome_submit(
         )
         return links.welcome(session, link, account, now)
 
-    try:
-        outcome = await _use(request, token, WELCOME, settings=settings, secret=secret, use=use)
-    except Invalid as error:
-        opened = await _open(request, token, WELCOME, secret)
-        if isinstance(opened, HTMLResponse):
-            return opened
+    def form_again(opened: Opened, errors: dict[str, list[str]]) -> HTMLResponse:
         values = {"name": name, "email": email or ""}
-        return _welcome_form(request, token, *opened, values=values, errors=error.fields)
-    if isinstance(outcome, Response):
-        return outcome
-    return _signed_in(outcome, settings)
+        return _welcome_form(request, token, *opened, values=values, errors=errors)
+
+    return await _use(
+        request, token, WELCOME, settings=settings, secret=secret, use=use, form_again=form_again
+    )
 
 
 def _reset_form(
@@ -224,25 +224,25 @@ async def reset_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     password_again: Annotated[str, Form(max_length=1024)] = "",
 ) -> Response:
-    if _from_elsewhere(request):
+    if from_another_site(request):
         return message_page(request, 403, "Not allowed", "Use the form on this site.")
 
     def use(session: Session, link: OneTimeLink, now: datetime) -> TeamMember:
         return links.reset(session, link, password, password_again, now)
 
-    try:
-        outcome = await _use(
-            request, token, {links.RESET}, settings=settings, secret=secret, use=use
-        )
-    except Invalid as error:
-        opened = await _open(request, token, {links.RESET}, secret)
-        if isinstance(opened, HTMLResponse):
-            return opened
+    def form_again(opened: Opened, errors: dict[str, list[str]]) -> HTMLResponse:
         _, member, organization_name = opened
-        return _reset_form(request, token, member, organization_name, error.fields)
-    if isinstance(outcome, Response):
-        return outcome
-    return _signed_in(outcome, settings)
+        return _reset_form(request, token, member, organization_name, errors)
+
+    return await _use(
+        request,
+        token,
+        {links.RESET},
+        settings=settings,
+        secret=secret,
+        use=use,
+        form_again=form_again,
+    )
 
 
 def _forgot_page(
@@ -271,7 +271,7 @@ async def forgot_submit(
 ) -> Response:
     """Each request counts like a failed sign-in (a mail bomb is rate-limited), and the answer
     is the same whether or not the email is anyone's; the mail leaves after it."""
-    if _from_elsewhere(request):
+    if from_another_site(request):
         return message_page(request, 403, "Not allowed", "Use the form on this site.")
     if not reset_mail.can_send(settings):
         return _forgot_page(request, settings)

@@ -1,6 +1,6 @@
-"""`/dashboard/analytics`: credentials issued, viewed, shared and added to LinkedIn over time,
-and per achievement and department, as charts with their numbers in tables; and the same
-numbers as CSV (`/dashboard/analytics.csv`)."""
+"""`/dashboard/analytics`: credentials issued, viewed, shared, added to LinkedIn and verified
+over time, and per achievement and department, as charts with their numbers in tables; and the
+same numbers as CSV (`/dashboard/analytics.csv`)."""
 
 import csv
 import io

@@ -26,6 +26,7 @@ KIND_LABELS = {
     kinds.SHARE: "Shares",
     kinds.DOWNLOAD: "Downloads",
     kinds.LINK_CLICK: "Link clicks",
+    kinds.VERIFY: "Verifications",
 }
 
 

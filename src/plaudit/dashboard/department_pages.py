@@ -65,6 +65,26 @@ def _form(
     return show(request, signed_in, "department.html", context, status_code=status_code)
 
 
+async def _posted(
+    name: Text = "",
+    url: Text = "",
+    logo: Text = "",
+    description: Text = "",
+    linkedin_company_id: Text = "",
+) -> dict[str, str]:
+    """The department form's fields as posted, to save or to show again."""
+    return {
+        "name": name,
+        "url": url,
+        "logo": logo,
+        "description": description,
+        "linkedin_company_id": linkedin_company_id,
+    }
+
+
+Posted = Annotated[dict[str, str], Depends(_posted)]
+
+
 def _scope(signed_in: SignedIn) -> Scope:
     return Scope(organization_id=signed_in.organization_id)
 
@@ -78,19 +98,8 @@ async def new_department(request: Request, signed_in: Administrator) -> Response
 async def create_department(
     request: Request,
     signed_in: Administrator,
-    name: Text = "",
-    url: Text = "",
-    logo: Text = "",
-    description: Text = "",
-    linkedin_company_id: Text = "",
+    values: Posted,
 ) -> Response:
-    values = {
-        "name": name,
-        "url": url,
-        "logo": logo,
-        "description": description,
-        "linkedin_company_id": linkedin_company_id,
-    }
 
     def run(session: Session) -> None:
         departments.create(session, _scope(signed_in), _fields(values))
@@ -119,19 +128,8 @@ async def change_department(
     request: Request,
     signed_in: Administrator,
     department_id: int,
-    name: Text = "",
-    url: Text = "",
-    logo: Text = "",
-    description: Text = "",
-    linkedin_company_id: Text = "",
+    values: Posted,
 ) -> Response:
-    values = {
-        "name": name,
-        "url": url,
-        "logo": logo,
-        "description": description,
-        "linkedin_company_id": linkedin_company_id,
-    }
 
     def run(session: Session) -> tuple[Shown, dict[str, list[str]]]:
         department, _ = _shown(departments.get(session, _scope(signed_in), department_id))

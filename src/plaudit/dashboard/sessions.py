@@ -68,6 +68,23 @@ def start(
     return token
 
 
+def replace(
+    session: Session,
+    old: str | None,
+    member: TeamMember,
+    *,
+    via: str,
+    secret: bytes,
+    settings: Settings,
+    now: datetime,
+) -> str:
+    """Signs `member` in on a browser that may hold a session (`old`, its cookie's token): that
+    one ends and a new one starts, so a token known before signing in never carries one."""
+    if old is not None:
+        end(session, old, secret=secret)
+    return start(session, member, via=via, secret=secret, settings=settings, now=now)
+
+
 def find(session: Session, token: str, *, secret: bytes, now: datetime) -> SignedIn | None:
     """The live session of `token`, or None for an unknown, ended or expired one."""
     row = session.execute(

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from plaudit.dashboard import sessions, sign_in
-from plaudit.dashboard.guard import DashboardRoute, current
+from plaudit.dashboard.guard import DashboardRoute, current, from_another_site
 from plaudit.http.deps import AppSettings, ServerSecret, Work
 from plaudit.http.rate_limit import limits_of
 from plaudit.store.org_tables import TeamMember
@@ -32,9 +32,20 @@ def sign_in_form(
     next_path: str,
     email: str = "",
     error: str | None = None,
+    sso_email: str = "",
+    sso_error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    context = {"title": "Sign in", "next": next_path, "email": email, "error": error}
+    """The sign-in page: the password form (`email`, `error`) and the single sign-on one
+    (`sso_email`, `sso_error`)."""
+    context = {
+        "title": "Sign in",
+        "next": next_path,
+        "email": email,
+        "error": error,
+        "sso_email": sso_email,
+        "sso_error": sso_error,
+    }
     return page(request, "dashboard/sign_in.html", context, status_code=status)
 
 
@@ -54,7 +65,7 @@ async def sign_in_submit(
     password: Annotated[str, Form(max_length=1024)] = "",
     next: Annotated[str, Form(max_length=2048)] = HOME,
 ) -> Response:
-    if request.headers.get("sec-fetch-site") not in (None, "same-origin"):
+    if from_another_site(request):
         return sign_in_form(request, next_path=HOME, error="Sign in from this site.", status=403)
     now = datetime.now(UTC)
     old = sessions.cookie_token(request)
@@ -62,10 +73,8 @@ async def sign_in_submit(
     def run(session: Session) -> str | sign_in.Refused:
         found = sign_in.by_password(session, email, password, settings=settings, now=now)
         if isinstance(found, TeamMember):
-            if old is not None:
-                sessions.end(session, old, secret=secret)
-            found = sessions.start(
-                session, found, via="password", secret=secret, settings=settings, now=now
+            found = sessions.replace(
+                session, old, found, via="password", secret=secret, settings=settings, now=now
             )
         session.commit()
         return found

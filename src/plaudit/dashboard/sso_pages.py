@@ -17,8 +17,8 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from plaudit.dashboard import oidc, saml, sessions, sso_connections, sso_members, sso_state
-from plaudit.dashboard.guard import DashboardRoute
-from plaudit.dashboard.sign_in_pages import HOME, safe_next
+from plaudit.dashboard.guard import DashboardRoute, from_another_site
+from plaudit.dashboard.sign_in_pages import HOME, safe_next, sign_in_form
 from plaudit.dashboard.sso_connections import OIDC, SAML
 from plaudit.dashboard.sso_http import ProviderUnreachable
 from plaudit.dashboard.sso_identity import Identity, SignInRefused
@@ -63,7 +63,7 @@ async def find_connection(
     email's domain. The answer is a page linking to them (a form may not redirect to another
     site under the pages' `form-action 'self'`); with one, it goes on by itself."""
     next_path = safe_next(next)
-    if request.headers.get("sec-fetch-site") not in (None, "same-origin"):
+    if from_another_site(request):
         return _sign_in_page(request, next_path, email, "Sign in from this site.", 403)
     if not is_valid_email(email):
         return _sign_in_page(request, next_path, email, "Enter your work email address.", 422)
@@ -85,15 +85,9 @@ async def find_connection(
 def _sign_in_page(
     request: Request, next_path: str, email: str, error: str, status: int
 ) -> HTMLResponse:
-    context = {
-        "title": "Sign in",
-        "next": next_path,
-        "email": "",
-        "error": None,
-        "sso_email": email,
-        "sso_error": error,
-    }
-    return page(request, "dashboard/sign_in.html", context, status_code=status)
+    return sign_in_form(
+        request, next_path=next_path, sso_email=email, sso_error=error, status=status
+    )
 
 
 @router.get("/dashboard/sso/{connection_uuid}/start")
@@ -284,9 +278,9 @@ async def _sign_in(
         if before is not None:
             before(session)
         member = sso_members.member_for(session, current, identity)
-        if old is not None:
-            sessions.end(session, old, secret=secret)
-        token = sessions.start(session, member, via=via, secret=secret, settings=settings, now=now)
+        token = sessions.replace(
+            session, old, member, via=via, secret=secret, settings=settings, now=now
+        )
         session.commit()
         return token
 

@@ -8,7 +8,13 @@ VIEW = "view"
 SHARE = "share"
 DOWNLOAD = "download"
 LINK_CLICK = "link_click"
-EVENT_KINDS = (VIEW, SHARE, DOWNLOAD, LINK_CLICK)
+# Someone verified the credential through this server: its page's live verification, or a
+# copy submitted to /verify that its issuer's key proves to be this credential.
+VERIFY = "verify"
+EVENT_KINDS = (VIEW, SHARE, DOWNLOAD, LINK_CLICK, VERIFY)
+# What a recipient does with a credential beyond opening it (a verification is not that: the
+# credential page runs one as it opens).
+ENGAGING = (SHARE, DOWNLOAD, LINK_CLICK)
 
 # Where it happened: `linkedin`, `twitter`, `pdf`, `badge`, `course_link`...
 _CHANNEL = re.compile(r"[a-z0-9_]{1,64}")

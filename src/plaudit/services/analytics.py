@@ -135,5 +135,5 @@ def recipient_activity(session: Session, credential_ids: list[int]) -> Recipient
         .distinct()
     ).all()
     opened = frozenset(row.credential_id for row in rows if row.kind == rules.VIEW)
-    engaged = frozenset(row.credential_id for row in rows if row.kind != rules.VIEW)
+    engaged = frozenset(row.credential_id for row in rows if row.kind in rules.ENGAGING)
     return RecipientActivity(opened, engaged)

@@ -22,13 +22,15 @@ ISSUED = "issued"
 VIEWED = "viewed"
 SHARED = "shared"
 ADDED_TO_LINKEDIN = "added_to_linkedin"
+VERIFIED = "verified"
 MEASURES = {
     ISSUED: "Issued",
     VIEWED: "Viewed",
     SHARED: "Shared",
     ADDED_TO_LINKEDIN: "Added to LinkedIn",
+    VERIFIED: "Verified",
 }
-ENGAGEMENT = (VIEWED, SHARED, ADDED_TO_LINKEDIN)
+ENGAGEMENT = (VIEWED, SHARED, ADDED_TO_LINKEDIN, VERIFIED)
 # The channel web/credential_links.py records for "Add to LinkedIn profile".
 LINKEDIN_PROFILE = "linkedin_profile"
 
@@ -82,7 +84,7 @@ def issued_over_time(session: Session, scope: Scope, filters: ReportFilter) -> d
 def engagement_over_time(
     session: Session, scope: Scope, filters: ReportFilter
 ) -> dict[date, dict[str, int]]:
-    """Views, shares and LinkedIn additions per bucket, by when they happened."""
+    """Views, shares, LinkedIn additions and verifications per bucket, by when they happened."""
     bucket = bucket_start(_dialect(session), filters.unit, AnalyticsEvent.created_at)
     query = _events(select(bucket, *_event_counts()), scope, filters).group_by(bucket)
     return {row[0]: dict(zip(ENGAGEMENT, row[1:], strict=True)) for row in session.execute(query)}
@@ -152,11 +154,12 @@ def _event_counts() -> list[ColumnElement[int]]:
         func.count(case((AnalyticsEvent.kind == kinds.VIEW, 1))).label(VIEWED),
         func.count(case((is_share, 1))).label(SHARED),
         func.count(case((linkedin, 1))).label(ADDED_TO_LINKEDIN),
+        func.count(case((AnalyticsEvent.kind == kinds.VERIFY, 1))).label(VERIFIED),
     ]
 
 
 def _events(query: Select[Any], scope: Scope, filters: ReportFilter) -> Select[Any]:
-    """`query` over the scope's view and share events of the period.
+    """`query` over the scope's view, share and verify events of the period.
 
     Of one achievement or department: the events of its credentials (`credential_id IN`), read
     through the (credential_id, created_at) index, a range per credential. The organization
@@ -174,7 +177,7 @@ def _events(query: Select[Any], scope: Scope, filters: ReportFilter) -> Select[A
         of_scope,
         AnalyticsEvent.created_at >= _midnight(filters.start),
         AnalyticsEvent.created_at < _midnight(filters.end + timedelta(days=1)),
-        AnalyticsEvent.kind.in_((kinds.VIEW, kinds.SHARE)),
+        AnalyticsEvent.kind.in_((kinds.VIEW, kinds.SHARE, kinds.VERIFY)),
     )
 
 

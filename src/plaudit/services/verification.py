@@ -16,17 +16,21 @@ verification again in a writing one (verifications are reads almost always).
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
+from uuid import UUID
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.openbadges import did, keys, verify
 from plaudit.openbadges.verify import Unresolved
 from plaudit.services import signing, status_lists
 from plaudit.services.remote_issuers import Fetched, RemoteIssuers, Wanted
+from plaudit.store.signing_tables import OrganizationDid
 from plaudit.store.tables import Credential, Organization
 
 NOT_FETCHED = "not one of this server's issuers, not fetched"
+_CREDENTIAL_ID_PREFIX = "urn:uuid:"  # how openbadges/ob3.py names our credentials
 
 
 class ListNeedsSigning(Exception):
@@ -139,3 +143,33 @@ def verify_issued(
     submission = verify.Submission(source="json", credential=forms.parsed())
     resolver = DatabaseResolver(session, signer, may_sign=may_sign)
     return verify.verify_submission(submission, resolver)
+
+
+def credential_verified(session: Session, result: verify.Verification) -> tuple[int, int] | None:
+    """(organization id, credential id) of our credential that a verified submission is a copy
+    of, or None: the copy must name one of our credentials and its organization as issuer, and
+    that issuer's key must have signed it (a tampered copy, or another issuer's credential, is
+    not one of ours, whatever it names). Revoked or expired, it is still ours. One query, and
+    none when the signature does not hold."""
+    if result.submission is None:
+        return None
+    outcomes = {check.name: check.outcome for check in result.checks}
+    if outcomes.get("proof") != "passed" or outcomes.get("issuer") != "passed":
+        return None
+    credential = result.submission.credential
+    named = credential.get("id")
+    if not isinstance(named, str) or not named.startswith(_CREDENTIAL_ID_PREFIX):
+        return None
+    try:
+        credential_uuid = UUID(named.removeprefix(_CREDENTIAL_ID_PREFIX))
+    except ValueError:
+        return None
+    row = session.execute(
+        select(Credential.organization_id, Credential.id)
+        .join(OrganizationDid, OrganizationDid.organization_id == Credential.organization_id)
+        .where(
+            Credential.uuid == credential_uuid,
+            OrganizationDid.did == verify.issuer_id(credential),
+        )
+    ).first()
+    return (row.organization_id, row.id) if row is not None else None

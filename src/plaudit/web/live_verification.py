@@ -17,7 +17,7 @@ from plaudit.http.deps import Work
 from plaudit.http.signer import server_signer
 from plaudit.openbadges.verify import Verification
 from plaudit.services import public_credentials, signing, verification
-from plaudit.web import credential_access, urls
+from plaudit.web import credential_access, urls, verifications
 from plaudit.web.pages import WebRoute, page
 from plaudit.web.verify_page import CHECK_LABELS, page_context
 
@@ -67,12 +67,26 @@ async def _verify(request: Request, encoded_id: str) -> Verification | None:
     return result or await Work(database, readonly=False)(write)
 
 
+# Sent by live-verification.js, the credential page's panel.
+PANEL_HEADER = "x-plaudit-panel"
+
+
 @router.get("/c/{encoded_id}/verification")
 async def live_verification(request: Request, encoded_id: str) -> Response:
     visit = await credential_access.visit(request, encoded_id)
     if (refused := credential_access.refusal(request, visit)) is not None:
         return refused
     found = await _verify(request, encoded_id)
+    # The page's own panel checks on every load: that is part of a view, not a verification
+    # someone asked for, so it is not counted as one (analytics would track views otherwise).
+    if found is not None and PANEL_HEADER not in request.headers:
+        credential = visit.credential
+        verifications.record(
+            request,
+            (credential.organization_id, credential.id),
+            channel=verifications.CREDENTIAL_PAGE,
+            by_recipient=visit.by_recipient,
+        )
     result = found.as_json() if found is not None else {"valid": False, "checks": []}
     if "text/html" in request.headers.get("accept", ""):
         return page(request, "verify.html", page_context(request, result))

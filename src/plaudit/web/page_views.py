@@ -5,6 +5,10 @@ database's one write lock for every page shown. Views are not acknowledged write
 process keeps them in memory and writes them every `PLAUDIT_PAGE_VIEW_FLUSH_SECONDS`, all in
 one transaction; at shutdown, and before this process reads analytics, it writes what it
 holds first. A crash loses at most that interval's views.
+
+Verifications (`verify` events: web/live_verification.py, web/verify_page.py) go through the
+same batch, for the same reasons: a verification only reads, and should never wait for, or
+fail on, SQLite's write lock.
 """
 
 import asyncio
@@ -41,12 +45,29 @@ class PageViews:
         self._dropped = 0
 
     def add(self, credential: Credential, *, by_recipient: bool) -> None:
+        self._add(credential.organization_id, credential.id, rules.VIEW, None, by_recipient)
+
+    def add_verification(
+        self, organization_id: int, credential_id: int, *, channel: str, by_recipient: bool
+    ) -> None:
+        """A `verify` event: someone verified one of our credentials `channel` (where)."""
+        rules.check_event(rules.VERIFY, channel)
+        self._add(organization_id, credential_id, rules.VERIFY, channel, by_recipient)
+
+    def _add(
+        self,
+        organization_id: int,
+        credential_id: int,
+        kind: str,
+        channel: str | None,
+        by_recipient: bool,
+    ) -> None:
         moment = utcnow()
         view = {
-            "organization_id": credential.organization_id,
-            "credential_id": credential.id,
-            "kind": rules.VIEW,
-            "channel": None,
+            "organization_id": organization_id,
+            "credential_id": credential_id,
+            "kind": kind,
+            "channel": channel,
             "by_recipient": by_recipient,
             "uuid": uuid4(),
             "created_at": moment,

@@ -23,7 +23,7 @@ from plaudit.http.signer import server_signer
 from plaudit.openbadges.verify import MAX_INPUT_BYTES, Examined, Verification
 from plaudit.services import verification
 from plaudit.services.remote_issuers import Fetched, Wanted
-from plaudit.web import urls
+from plaudit.web import urls, verifications
 from plaudit.web.pages import WebRoute, page
 
 # WebRoute: both count against the rate limits, and an unexpected error is a page, not a 500
@@ -78,21 +78,24 @@ def _wants_page(request: Request, from_form: bool) -> bool:
     return from_form and "text/html" in accept and "application/json" not in accept
 
 
-async def _conclude(
-    request: Request, examined: Examined, fetched: Fetched | None
-) -> tuple[Verification, Wanted]:
+Concluded = tuple[Verification, Wanted, verifications.Verified | None]
+"""The verification, what it still wants fetched, and which of our credentials it proved."""
+
+
+async def _conclude(request: Request, examined: Examined, fetched: Fetched | None) -> Concluded:
     signer = server_signer(request)
     database = request.app.state.database
 
-    def read(session: Session) -> tuple[Verification, Wanted]:
-        return verification.verify_examined(session, signer, examined, fetched=fetched)
+    def read(session: Session) -> Concluded:
+        result, wanted = verification.verify_examined(session, signer, examined, fetched=fetched)
+        return result, wanted, verifications.of_submission(session, result)
 
-    def write(session: Session) -> tuple[Verification, Wanted]:
-        answer = verification.verify_examined(
+    def write(session: Session) -> Concluded:
+        result, wanted = verification.verify_examined(
             session, signer, examined, may_sign=True, fetched=fetched
         )
         session.commit()  # keeps the status list it had to sign again
-        return answer
+        return result, wanted, verifications.of_submission(session, result)
 
     try:
         return await Work(database, readonly=True)(read)
@@ -110,10 +113,11 @@ async def verify_credential(request: Request) -> Response:
     data, pasted, from_form = await _submitted(request)
     # The costly part, in a worker process with a time limit; no session is held meanwhile.
     examined = await request.app.state.verification_workers.examine(data)
-    verified, wanted = await _conclude(request, examined, None)
+    verified, wanted, ours = await _conclude(request, examined, None)
     if wanted:  # other issuers' documents, fetched outside any session, then checked
         fetched = await run_in_threadpool(request.app.state.remote_issuers.fetch, wanted)
-        verified, _ = await _conclude(request, examined, fetched)
+        verified, _, ours = await _conclude(request, examined, fetched)
+    verifications.record(request, ours, channel=verifications.SUBMITTED)
     result = verified.as_json()
     if _wants_page(request, from_form):
         return page(request, "verify.html", page_context(request, result, pasted))

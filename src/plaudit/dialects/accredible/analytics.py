@@ -32,11 +32,16 @@ _EVENT_NAMES = {
     kinds.DOWNLOAD: ("download", "pdf"),
     kinds.LINK_CLICK: ("click", "link"),
 }
+# Accredible's own name for a verification (its OpenAPI example), whoever made it and where.
+VERIFIED = "credential_user_verified"
 
 
 def event_name(event: AnalyticsEvent) -> str:
     """Accredible-style names: `recipient_view_certificate`, `share_linkedin`,
-    `download_pdf`, `click_course_link` (with `recipient_` when the recipient did it)."""
+    `download_pdf`, `click_course_link` (with `recipient_` when the recipient did it), and
+    `credential_user_verified`."""
+    if event.kind == kinds.VERIFY:
+        return VERIFIED
     verb, default_channel = _EVENT_NAMES[event.kind]
     name = f"{verb}_{event.channel or default_channel}"
     return f"recipient_{name}" if event.by_recipient else name

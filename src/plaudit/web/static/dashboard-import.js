@@ -1,4 +1,4 @@
-// The dashboard's import pages (dashboard/imports.py), enhanced: a file over the size limit is
+// The dashboard's import pages (dashboard/import_pages.py), enhanced: a file over the size limit is
 // refused before it is sent, and a running import's progress is read every second from
 // progress.json (without this script, reloading the page shows the same figures).
 "use strict";

@@ -44,7 +44,9 @@
   }
 
   verdict.querySelector(".verdict-title").textContent = "Checking…";
-  fetch(panel.dataset.live, {headers: {Accept: "application/json"}, credentials: "same-origin"})
+  // The header tells the server this is the page's own check, not a verification to count.
+  var headers = {Accept: "application/json", "X-Plaudit-Panel": "1"};
+  fetch(panel.dataset.live, {headers: headers, credentials: "same-origin"})
     .then(function (response) { return response.json(); })
     .then(show)
     .catch(function () {
