@@ -55,10 +55,6 @@ class Listed:
     credentials: int
 
 
-def _scope(signed_in: SignedIn) -> Scope:
-    return Scope(organization_id=signed_in.organization_id)
-
-
 def _choices(session: Session, scope: Scope, base_url: str) -> dict[str, Any]:
     """What the form offers: the departments, and the designs of each kind with a preview."""
     found = session.scalars(
@@ -132,7 +128,7 @@ async def achievement_list(
 
     def run(session: Session) -> tuple[list[Listed], int]:
         found = achievements.search(
-            session, _scope(signed_in), search, page=page, page_size=PAGE_SIZE
+            session, signed_in.scope, search, page=page, page_size=PAGE_SIZE
         )
         return [_listed(item) for item in found.items], found.total_count
 
@@ -168,7 +164,7 @@ async def new_achievement(request: Request, signed_in: Designer) -> Response:
         for kind in ("certificate", "badge"):  # the designs a new achievement starts with
             default = organizations.default_design(session, signed_in.organization_id, kind)
             values[f"{kind}_design_id"] = str(default.id) if default else ""
-        return values, _choices(session, _scope(signed_in), base_url)
+        return values, _choices(session, signed_in.scope, base_url)
 
     values, choices = await Work(request.app.state.database, readonly=True)(run)
     return _form_page(request, signed_in, achievement=None, values=values, choices=choices)
@@ -183,12 +179,12 @@ async def create_achievement(request: Request, signed_in: Designer) -> Response:
         errors = dict(posted.errors)
         if not errors:
             try:
-                made = achievements.create(session, _scope(signed_in), posted.fields)
+                made = achievements.create(session, signed_in.scope, posted.fields)
                 session.commit()
                 return made.id
             except Invalid as error:
                 errors = form_errors.by_field(error, {"design_id": "certificate_design_id"})
-        return {"errors": errors, "choices": _choices(session, _scope(signed_in), base_url)}
+        return {"errors": errors, "choices": _choices(session, signed_in.scope, base_url)}
 
     outcome = await Work(request.app.state.database, readonly=False)(run)
     if isinstance(outcome, int):
@@ -210,8 +206,8 @@ async def achievement_page(
     base_url = request.app.state.settings.public_base_url
 
     def run(session: Session) -> tuple[Listed, dict[str, Any], dict[str, Any]]:
-        found = achievements.get(session, _scope(signed_in), achievement_id)
-        choices = _choices(session, _scope(signed_in), base_url)
+        found = achievements.get(session, signed_in.scope, achievement_id)
+        choices = _choices(session, signed_in.scope, base_url)
         return _listed(found), achievement_form.values_of(found), choices
 
     achievement, values, choices = await Work(request.app.state.database, readonly=True)(run)
@@ -229,16 +225,16 @@ async def change_achievement(
     base_url = request.app.state.settings.public_base_url
 
     def run(session: Session) -> dict[str, Any] | None:
-        found = _listed(achievements.get(session, _scope(signed_in), achievement_id))
+        found = _listed(achievements.get(session, signed_in.scope, achievement_id))
         errors = dict(posted.errors)
         if not errors:
             try:
-                achievements.update(session, _scope(signed_in), achievement_id, posted.fields)
+                achievements.update(session, signed_in.scope, achievement_id, posted.fields)
                 session.commit()
                 return None
             except Invalid as error:
                 errors = form_errors.by_field(error, {"design_id": "certificate_design_id"})
-        choices = _choices(session, _scope(signed_in), base_url)
+        choices = _choices(session, signed_in.scope, base_url)
         return {"errors": errors, "choices": choices, "achievement": found}
 
     outcome = await Work(request.app.state.database, readonly=False)(run)
@@ -268,7 +264,7 @@ async def change_state(
 
     def run(session: Session) -> None:
         achievements.update(
-            session, _scope(signed_in), achievement_id, AchievementFields(state=state)
+            session, signed_in.scope, achievement_id, AchievementFields(state=state)
         )
         session.commit()
 

@@ -110,7 +110,7 @@ async def _read(
     request: Request, signed_in: SignedIn, wanted: AnalyticsRequest
 ) -> tuple[Choices, Report]:
     """The filters' choices and the report, in one read-only session."""
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
 
     def run(session: Session) -> tuple[Choices, Report]:
         choices = _choices(session, scope.organization_id)

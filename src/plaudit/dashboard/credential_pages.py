@@ -92,7 +92,7 @@ async def credential_list_page(
     request: Request, signed_in: Annotated[SignedIn, Depends(require(Action.READ))]
 ) -> HTMLResponse:
     parsed = credential_list.parse(request.query_params)
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     today = datetime.now(UTC).date()
 
     def run(session: Session) -> tuple[credential_list.ListPage | None, list[tuple[int, str]]]:
@@ -125,7 +125,7 @@ async def credential_page(
     signed_in: Annotated[SignedIn, Depends(require(Action.READ))],
 ) -> HTMLResponse:
     state = request.app.state
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     found = await Work(state.database, readonly=True)(
         lambda session: credential_detail.detail(
             session,
@@ -154,7 +154,7 @@ async def confirm_page(
     signed_in: Annotated[SignedIn, Depends(require(Action.ISSUE))],
 ) -> HTMLResponse:
     _known(action)
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     credential = await Work(request.app.state.database, readonly=True)(
         lambda session: credential_detail.find(session, scope, credential_id)
     )
@@ -180,7 +180,7 @@ async def perform(
     notify = form.get("notify") == "yes"
     state = request.app.state
     server = Applying(state.settings, state.server_secret)
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     now = datetime.now(UTC)
 
     def find(session: Session) -> Credential:

@@ -16,7 +16,6 @@ from plaudit.dashboard.roles import Action
 from plaudit.dashboard.sessions import SignedIn
 from plaudit.domain.departments import DepartmentFields
 from plaudit.domain.errors import Conflict, Invalid
-from plaudit.domain.scope import Scope
 from plaudit.http.deps import Work
 from plaudit.services import departments
 from plaudit.store.tables import Department
@@ -85,10 +84,6 @@ async def _posted(
 Posted = Annotated[dict[str, str], Depends(_posted)]
 
 
-def _scope(signed_in: SignedIn) -> Scope:
-    return Scope(organization_id=signed_in.organization_id)
-
-
 @router.get(f"{DEPARTMENTS}/new")
 async def new_department(request: Request, signed_in: Administrator) -> Response:
     return _form(request, signed_in, None, dict.fromkeys(FIELDS, ""))
@@ -102,7 +97,7 @@ async def create_department(
 ) -> Response:
 
     def run(session: Session) -> None:
-        departments.create(session, _scope(signed_in), _fields(values))
+        departments.create(session, signed_in.scope, _fields(values))
         session.commit()
 
     try:
@@ -118,7 +113,7 @@ async def department_page(
     request: Request, signed_in: Administrator, department_id: int
 ) -> Response:
     department, values = await Work(request.app.state.database, readonly=True)(
-        lambda session: _shown(departments.get(session, _scope(signed_in), department_id))
+        lambda session: _shown(departments.get(session, signed_in.scope, department_id))
     )
     return _form(request, signed_in, department, values)
 
@@ -132,9 +127,9 @@ async def change_department(
 ) -> Response:
 
     def run(session: Session) -> tuple[Shown, dict[str, list[str]]]:
-        department, _ = _shown(departments.get(session, _scope(signed_in), department_id))
+        department, _ = _shown(departments.get(session, signed_in.scope, department_id))
         try:
-            departments.update(session, _scope(signed_in), department_id, _fields(values))
+            departments.update(session, signed_in.scope, department_id, _fields(values))
         except Invalid as error:
             return department, form_errors.by_field(error)  # rolled back as the session ends
         session.commit()
@@ -151,9 +146,9 @@ async def delete_department(
     request: Request, signed_in: Administrator, department_id: int
 ) -> Response:
     def run(session: Session) -> tuple[Shown, dict[str, str], dict[str, list[str]]]:
-        department, values = _shown(departments.get(session, _scope(signed_in), department_id))
+        department, values = _shown(departments.get(session, signed_in.scope, department_id))
         try:
-            departments.delete(session, _scope(signed_in), department_id)
+            departments.delete(session, signed_in.scope, department_id)
         except Conflict as error:
             return department, values, form_errors.refusal(error)
         session.commit()

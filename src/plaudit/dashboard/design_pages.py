@@ -14,7 +14,6 @@ from plaudit.dashboard.pages import show
 from plaudit.dashboard.roles import Action
 from plaudit.dashboard.sessions import SignedIn
 from plaudit.domain.errors import Invalid
-from plaudit.domain.scope import Scope
 from plaudit.http.deps import Work
 from plaudit.services import designs
 from plaudit.web import designer_token, urls
@@ -41,7 +40,7 @@ async def new_design(
 ) -> Response:
     if kind not in KINDS:
         raise Invalid(fields={"kind": ["is not included in the list"]})
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
 
     def run(session: Session) -> int:
         design = designs.for_editor(session, scope, kind, None, None)
@@ -57,7 +56,7 @@ async def new_design(
 async def designer_frame(
     request: Request, signed_in: Designer, design_id: int, back: str = ""
 ) -> Response:
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     design = await Work(request.app.state.database, readonly=True)(
         lambda session: designs.get(session, scope, design_id)
     )

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from plaudit.dashboard import credential_list
 from plaudit.dashboard.guard import DashboardRoute, require
 from plaudit.dashboard.pages import show
 from plaudit.dashboard.roles import Action
@@ -24,7 +25,6 @@ from plaudit.dashboard.sessions import SignedIn
 from plaudit.domain import import_mapping
 from plaudit.domain.errors import Conflict, Invalid
 from plaudit.domain.import_mapping import MappingProblem
-from plaudit.domain.scope import Scope
 from plaudit.http.deps import Work
 from plaudit.services import import_files, spreadsheet_imports
 from plaudit.services.spreadsheet_imports import MAPPABLE
@@ -44,10 +44,6 @@ Reader = Annotated[SignedIn, Depends(require(Action.READ))]
 Issuer = Annotated[SignedIn, Depends(require(Action.ISSUE))]
 
 
-def _scope(signed_in: SignedIn) -> Scope:
-    return Scope(organization_id=signed_in.organization_id)
-
-
 def _url(found_uuid: object, suffix: str = "") -> str:
     return f"{IMPORTS}/{found_uuid}{suffix}"
 
@@ -58,7 +54,7 @@ def _url(found_uuid: object, suffix: str = "") -> str:
 @router.get(IMPORTS)
 async def imports_page(request: Request, signed_in: Reader) -> HTMLResponse:
     listed = await Work(request.app.state.database, readonly=True)(
-        lambda session: spreadsheet_imports.recent(session, _scope(signed_in))
+        lambda session: spreadsheet_imports.recent(session, signed_in.scope)
     )
     return show(request, signed_in, "imports.html", {"title": "Imports", "imports": listed})
 
@@ -71,7 +67,9 @@ async def _upload_form(
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     choices = await Work(request.app.state.database, readonly=True)(
-        lambda session: spreadsheet_imports.choosable_achievements(session, _scope(signed_in))
+        lambda session: credential_list.achievement_choices(
+            session, signed_in.scope, archived=False
+        )
     )
     settings = request.app.state.settings
     context = {
@@ -122,7 +120,7 @@ async def upload(request: Request, signed_in: Issuer) -> Response:
     def run(session: Session) -> str:
         found = spreadsheet_imports.create(
             session,
-            _scope(signed_in),
+            signed_in.scope,
             member_id=signed_in.member_id,
             achievement_id=achievement_id,
             filename=filename,
@@ -181,7 +179,7 @@ def _mapping_context(
     posted: list[tuple[str, str]] | None = None,
     problems: list[MappingProblem] | None = None,
 ) -> dict[str, Any]:
-    scope = _scope(signed_in)
+    scope = signed_in.scope
     found = spreadsheet_imports.get(session, scope, ref)
     mapping = found.mapping or import_mapping.empty_mapping()
     chosen = posted or import_mapping.uses(mapping, len(found.columns))
@@ -211,7 +209,7 @@ def _mapping_context(
 
 
 def _progress_context(session: Session, signed_in: SignedIn, ref: str) -> dict[str, Any]:
-    scope = _scope(signed_in)
+    scope = signed_in.scope
     found = spreadsheet_imports.get(session, scope, ref, cells=False)
     progress = spreadsheet_imports.Progress(
         found.state, found.total, found.done, found.failed, found.started_at, found.finished_at
@@ -229,7 +227,7 @@ def _progress_context(session: Session, signed_in: SignedIn, ref: str) -> dict[s
 
 
 def _page_context(session: Session, signed_in: SignedIn, ref: str, page: int) -> dict[str, Any]:
-    state = spreadsheet_imports.progress(session, _scope(signed_in), ref).state
+    state = spreadsheet_imports.progress(session, signed_in.scope, ref).state
     if state in MAPPABLE:
         return _mapping_context(session, signed_in, ref, page=page)
     return _progress_context(session, signed_in, ref)
@@ -258,7 +256,7 @@ async def save_mapping(request: Request, signed_in: Issuer, ref: str) -> Respons
     """Keeps the form's mapping; with `action=check`, checks every row with it too."""
     form = await request.form()
     database = request.app.state.database
-    scope = _scope(signed_in)
+    scope = signed_in.scope
     columns = await Work(database, readonly=True)(
         lambda session: spreadsheet_imports.get(session, scope, ref, cells=False).columns
     )
@@ -314,7 +312,7 @@ async def issue(request: Request, signed_in: Issuer, ref: str) -> Response:
     try:
         await _write(
             request,
-            lambda session: spreadsheet_imports.start(session, _scope(signed_in), ref, now),
+            lambda session: spreadsheet_imports.start(session, signed_in.scope, ref, now),
         )
     except Conflict as conflict:
         return _conflict_page(request, ref, conflict)
@@ -324,7 +322,7 @@ async def issue(request: Request, signed_in: Issuer, ref: str) -> Response:
 @router.get(f"{IMPORTS}/{{ref}}/progress.json")
 async def progress(request: Request, signed_in: Reader, ref: str) -> JSONResponse:
     found = await Work(request.app.state.database, readonly=True)(
-        lambda session: spreadsheet_imports.progress(session, _scope(signed_in), ref)
+        lambda session: spreadsheet_imports.progress(session, signed_in.scope, ref)
     )
     return JSONResponse(found.as_json(datetime.now(UTC)), headers={"Cache-Control": "no-store"})
 
@@ -332,7 +330,7 @@ async def progress(request: Request, signed_in: Reader, ref: str) -> JSONRespons
 @router.get(f"{IMPORTS}/{{ref}}/errors.csv")
 async def errors_csv(request: Request, signed_in: Reader, ref: str) -> Response:
     def run(session: Session) -> tuple[str, str]:
-        found = spreadsheet_imports.get(session, _scope(signed_in), ref)
+        found = spreadsheet_imports.get(session, signed_in.scope, ref)
         return found.filename, spreadsheet_imports.errors_csv(found)
 
     filename, text = await Work(request.app.state.database, readonly=True)(run)

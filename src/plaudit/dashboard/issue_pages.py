@@ -19,7 +19,6 @@ from plaudit.dashboard.pages import show
 from plaudit.dashboard.roles import Action
 from plaudit.dashboard.sessions import SignedIn
 from plaudit.domain.errors import Invalid
-from plaudit.domain.scope import Scope
 from plaudit.http.deps import Work
 from plaudit.http.render_slots import in_render_slot
 from plaudit.http.signer import get_issuance_signer
@@ -60,7 +59,7 @@ async def issue_submit(
     if checked.fields is None:
         return await _form(request, signed_in, values.with_blank_rows(), checked.errors)
     fields = checked.fields
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     today = datetime.now(UTC).date()
     signer = await get_issuance_signer(request)
     work = Work(request.app.state.database, readonly=False)
@@ -85,7 +84,7 @@ async def preview_image(
 ) -> Response:
     """The certificate or badge drawn with the query's values (the form's field names)."""
     values = IssueValues.read(request.query_params, checkboxes=False)
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     state = request.app.state
 
     def run(session: Session) -> RenderJob:
@@ -118,7 +117,7 @@ async def _form(
     errors: dict[str, str] | None = None,
 ) -> HTMLResponse:
     """The form with `values`, the preview drawn from them when they name an achievement."""
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
     choices = await Work(request.app.state.database, readonly=True)(
         lambda session: credential_list.achievement_choices(session, scope, archived=False)
     )

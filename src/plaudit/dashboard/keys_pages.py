@@ -86,7 +86,7 @@ async def create_key(
         if len(label.strip()) > LABEL_LENGTH:
             raise Invalid(fields={"label": [limits.too_long(LABEL_LENGTH)]})
         department = _department_id(department_id)
-        scope = Scope(organization_id=signed_in.organization_id)
+        scope = signed_in.scope
         if department is not None:
             departments.resolve(session, scope, department, "department_id")
         issued = api_keys.create_key(

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.orm import Session
 
-from plaudit.dashboard import passwords, sessions
+from plaudit.dashboard import passwords, sessions, team
 from plaudit.dashboard.roles import Role
 from plaudit.dashboard.tokens import new_token, token_hash
 from plaudit.domain import limits
@@ -174,12 +174,7 @@ def welcome(session: Session, link: OneTimeLink, account: NewAccount, now: datet
 
 def _first_owner(session: Session, organization_id: int, email: str) -> TeamMember:
     """The owner: a new member, or the one with this email already (made through the API)."""
-    member = session.scalar(
-        select(TeamMember).where(
-            TeamMember.organization_id == organization_id,
-            TeamMember.email_normalized == normalize_email(email),
-        )
-    )
+    member = team.by_email(session, organization_id, email)
     if member is None:
         member = TeamMember(
             organization_id=organization_id,
@@ -253,12 +248,7 @@ def for_member(
 ) -> tuple[TeamMember, str, str]:
     """A link that lets a member in again (an operator's `plaudit orgs reset-link`): a reset
     for one with a password, an invitation for one without. The member, purpose and token."""
-    member = session.scalar(
-        select(TeamMember).where(
-            TeamMember.organization_id == organization_id,
-            TeamMember.email_normalized == normalize_email(email),
-        )
-    )
+    member = team.by_email(session, organization_id, email)
     if member is None:
         raise NotFound("team member")
     purpose = RESET if member.password_hash else INVITE

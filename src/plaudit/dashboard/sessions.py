@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from plaudit.dashboard import roles
 from plaudit.dashboard.tokens import new_token, token_hash
+from plaudit.domain.scope import Scope
 from plaudit.settings import Settings
 from plaudit.store.dashboard_tables import DashboardSession
 from plaudit.store.org_tables import TeamMember
@@ -37,6 +38,11 @@ class SignedIn:
 
     def can(self, action: roles.Action) -> bool:
         return roles.allows(self.role, action)
+
+    @property
+    def scope(self) -> Scope:
+        """The services' scope of a dashboard member: the whole organization."""
+        return Scope(organization_id=self.organization_id)
 
 
 def start(

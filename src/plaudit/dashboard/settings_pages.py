@@ -111,7 +111,7 @@ async def save_settings(
     primary_color: Annotated[str, Form(max_length=64)] = "",
     accent_color: Annotated[str, Form(max_length=64)] = "",
 ) -> Response:
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
 
     def run(session: Session) -> dict[str, list[str]]:
         errors: dict[str, list[str]] = {}
@@ -165,7 +165,7 @@ async def upload_logo(
         prepared = logos.prepared(data)
     except logos.UnusableLogo as error:
         return await _settings_page(request, signed_in, logo_errors={"logo": [str(error)]})
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
 
     def run(session: Session) -> None:
         organization_branding.set_logo(session, scope, prepared)
@@ -177,7 +177,7 @@ async def upload_logo(
 
 @router.post(f"{SETTINGS}/logo/remove")
 async def remove_logo(request: Request, signed_in: Administrator) -> Response:
-    scope = Scope(organization_id=signed_in.organization_id)
+    scope = signed_in.scope
 
     def run(session: Session) -> None:
         organization_branding.remove_logo(session, scope)

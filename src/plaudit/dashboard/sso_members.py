@@ -8,6 +8,7 @@ nobody: an identity provider may only vouch for the domains the organization tru
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plaudit.dashboard import team
 from plaudit.dashboard.sso_identity import Identity, SignInRefused
 from plaudit.domain import limits
 from plaudit.domain.values import is_valid_email, normalize_email
@@ -47,12 +48,7 @@ def member_for(session: Session, connection: SsoConnection, identity: Identity) 
             f"This sign-in does not accept addresses at {email_domain(identity.email)}. "
             "Ask an administrator of your organization."
         )
-    member = session.scalar(
-        select(TeamMember).where(
-            TeamMember.organization_id == connection.organization_id,
-            TeamMember.email_normalized == normalize_email(identity.email),
-        )
-    )
+    member = team.by_email(session, connection.organization_id, identity.email)
     if member is None:
         member = _new_member(connection, identity)
         session.add(member)

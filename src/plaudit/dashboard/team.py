@@ -50,6 +50,16 @@ def _signs_in_with(member: TeamMember, has_sso: bool) -> str:
     return " and ".join(ways) or "invited"
 
 
+def by_email(session: Session, organization_id: int, email: str) -> TeamMember | None:
+    """The organization's member with this email (compared normalized), if any."""
+    return session.scalar(
+        select(TeamMember).where(
+            TeamMember.organization_id == organization_id,
+            TeamMember.email_normalized == normalize_email(email),
+        )
+    )
+
+
 def invite(
     session: Session, organization_id: int, granter: str, *, name: str, email: str, role: str
 ) -> TeamMember:
@@ -66,11 +76,7 @@ def invite(
     if problems:
         raise Invalid(fields=problems)
     _check_may_grant(granter, role)
-    taken = exists().where(
-        TeamMember.organization_id == organization_id,
-        TeamMember.email_normalized == normalize_email(email),
-    )
-    if session.scalar(select(taken)):
+    if by_email(session, organization_id, email) is not None:
         raise Duplicate(fields=team_members.TAKEN)
     member = TeamMember(
         organization_id=organization_id,

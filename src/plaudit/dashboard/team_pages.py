@@ -15,7 +15,6 @@ from plaudit.dashboard.pages import show
 from plaudit.dashboard.roles import Action, Role, may_grant
 from plaudit.dashboard.sessions import SignedIn
 from plaudit.domain.errors import Conflict, Invalid
-from plaudit.domain.scope import Scope
 from plaudit.http.deps import AppSettings, ServerSecret, Work
 from plaudit.services import team_members
 from plaudit.store.org_tables import TeamMember
@@ -142,9 +141,7 @@ async def change_role(
 @router.get(f"{TEAM}/{{member_id}}/remove")
 async def remove_page(request: Request, signed_in: Manager, member_id: int) -> Response:
     member = await Work(request.app.state.database, readonly=True)(
-        lambda session: team_members.get(
-            session, Scope(organization_id=signed_in.organization_id), member_id
-        )
+        lambda session: team_members.get(session, signed_in.scope, member_id)
     )
     context = {"title": "Remove a team member", "target": member}
     return show(request, signed_in, "team_remove.html", context)
@@ -178,9 +175,7 @@ async def make_link(
     now = datetime.now(UTC)
 
     def run(session: Session) -> tuple[TeamMember, str, str]:
-        member = team_members.get(
-            session, Scope(organization_id=signed_in.organization_id), member_id
-        )
+        member = team_members.get(session, signed_in.scope, member_id)
         team.check_may_link(signed_in.role, member)
         purpose = links.RESET if member.password_hash else links.INVITE
         token = links.make(

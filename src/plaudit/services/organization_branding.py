@@ -2,16 +2,14 @@
 pages (web/organization_files.py) and drawn on the built-in designs (services/renderings.py)."""
 
 import hashlib
-from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import colors
 from plaudit.domain.errors import Forbidden, Invalid, NotFound
 from plaudit.domain.scope import Scope
 from plaudit.render.logos import Logo
-from plaudit.services import organizations
+from plaudit.services import organizations, status_lists
 from plaudit.store.tables import Organization
 
 
@@ -61,20 +59,9 @@ def set_colors(
     return organization
 
 
-def by_uuid(session: Session, organization_uuid: str) -> Organization:
-    try:
-        wanted = UUID(organization_uuid)
-    except ValueError:
-        raise NotFound("organization") from None
-    organization = session.scalar(select(Organization).where(Organization.uuid == wanted))
-    if organization is None:
-        raise NotFound("organization")
-    return organization
-
-
 def logo_of(session: Session, organization_uuid: str, sha256: str) -> tuple[bytes, str]:
     """The logo an organization has now, if `sha256` names it (an old logo is gone)."""
-    organization = by_uuid(session, organization_uuid)
+    organization = status_lists.organization_by_uuid(session, organization_uuid)
     if (
         organization.logo_sha256 is None
         or organization.logo_sha256 != sha256.lower()
@@ -95,7 +82,7 @@ def theme_digest(primary: str | None, accent: str | None) -> str | None:
 def theme_of(session: Session, organization_uuid: str, digest: str) -> str:
     """The stylesheet that puts the organization's colours on its pages (plaudit.css's
     variables), if `digest` names its colours now."""
-    organization = by_uuid(session, organization_uuid)
+    organization = status_lists.organization_by_uuid(session, organization_uuid)
     primary, accent = organization.primary_color, organization.accent_color
     if theme_digest(primary, accent) != digest:
         raise NotFound("theme")

@@ -135,17 +135,6 @@ def achievement_name(session: Session, scope: Scope, found: DashboardImport) -> 
     return achievement.name if achievement is not None else "(deleted achievement)"
 
 
-def choosable_achievements(session: Session, scope: Scope) -> list[tuple[int, str]]:
-    """The achievements an import may issue: the organization's that are not archived."""
-    rows = session.execute(
-        select(Achievement.id, Achievement.name)
-        .where(Achievement.organization_id == scope.organization_id)
-        .where(Achievement.state != "archived")
-        .order_by(Achievement.name, Achievement.id)
-    ).all()
-    return [(row.id, row.name) for row in rows]
-
-
 def recipients(
     session: Session, scope: Scope, credential_ids: Sequence[int]
 ) -> list[tuple[int, str]]:
