@@ -4,6 +4,7 @@ from pathlib import Path
 
 import httpx
 
+from plaudit.dashboard import passwords
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from tests.support.live_server import start_live_server
@@ -24,6 +25,16 @@ def test_healthz_reports_a_database_that_is_down(tmp_path: Path) -> None:
         server.stop()
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+def test_the_sign_in_decoy_is_made_at_start_up(tmp_path: Path, database: Database) -> None:
+    # Made on first use otherwise: the first sign-in with an unknown email would pay twice.
+    passwords._decoy_of.cache_clear()
+    server = start_live_server(Settings(data_dir=tmp_path, worker_in_process=False), database)
+    try:
+        assert passwords._decoy_of.cache_info().currsize == 1
+    finally:
+        server.stop()
 
 
 def test_openapi_document_and_docs(http: httpx.Client) -> None:

@@ -4,8 +4,10 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
 
 from plaudit import __version__
+from plaudit.dashboard import passwords
 from plaudit.dialects.accredible.credentials import reads_router as accredible_reads_router
 from plaudit.dialects.accredible.openapi import describe_answers
 from plaudit.dialects.accredible.router import router as accredible_router
@@ -39,8 +41,10 @@ from plaudit.web.router import router as web_router
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The in-process job worker; the verification workers (started on first use) stop with
-    the app. Page templates are compiled before the first request."""
+    the app. Page templates are compiled, and the sign-in's decoy hash made (off the event
+    loop), before the first request."""
     compile_templates()
+    await run_in_threadpool(passwords.decoy)
     async with worker_lifespan(app), page_views.flushing(app):
         try:
             yield

@@ -5,6 +5,10 @@ never a traceback, for refusals of the commands themselves, domain errors, bad o
 unusable secret or signing key, bad settings and database errors. Commands that touch the
 server's secret get it first, through `server_secret`, which applies the production rule before
 anything is created.
+
+Each command imports what it uses when it runs: the whole of Plaudit (FastAPI, rendering,
+JSON-LD) takes seconds to import on a small machine, which `plaudit --help` or `plaudit orgs
+list` should not pay.
 """
 
 import json
@@ -13,39 +17,19 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
-import uvicorn
-from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session
 from typer.core import TyperGroup
 
-from plaudit.dashboard import links
 from plaudit.domain.errors import DomainError, Invalid, NotFound, Replaced
-from plaudit.domain.scope import Scope
-from plaudit.http.request_log import configure_logging, uvicorn_log_config
-from plaudit.jobs.worker import Worker, run_until_signalled
-from plaudit.openbadges import did, issuer_dids, keys
-from plaudit.openbadges.verify import Verification
-from plaudit.server_secret import SecretUnavailable, server_secret
-from plaudit.services import (
-    api_keys,
-    badge_lifecycle,
-    credits,
-    organizations,
-    verification,
-)
-from plaudit.services import credentials as credential_service
-from plaudit.services.remote_issuers import Fetched, FetchPolicy, RemoteIssuers, Wanted
-from plaudit.services.signing import Signer
-from plaudit.services.verification_workers import Limits, VerificationWorkers
-from plaudit.settings import Settings, get_settings
-from plaudit.store.db import Database
-from plaudit.store.migrate import upgrade
-from plaudit.store.outage import DatabaseUnavailable
-from plaudit.store.tables import Organization
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+    from sqlalchemy.orm import Session
+
+    from plaudit.settings import Settings
+    from plaudit.store.db import Database
 
 logger = logging.getLogger("plaudit.cli")
 COMMAND_LOCK_TIMEOUT_SECONDS = 60.0
@@ -79,18 +63,37 @@ class _Commands(TyperGroup):
             return super().invoke(ctx)
         except _UsageError as error:
             _usage_failure(error)
-        except DomainError as error:
-            _fail(_domain_message(error))
-        except (CommandFailed, SecretUnavailable, keys.KeyUnavailable) as error:
-            _fail(str(error))
-        except ValidationError as error:
-            _fail(_settings_message(error))
-        except DatabaseUnavailable as error:
-            _fail(f"{error}: {error.detail}" if error.detail else str(error))
-        except SQLAlchemyError as error:
-            _fail(f"database error: {getattr(error, 'orig', None) or error}")
-        except OSError as error:
-            _fail(f"{error.strerror or error}: {error.filename or ''}".rstrip(": "))
+        except Exception as error:
+            message = _failure_message(error)
+            if message is None:
+                raise
+            _fail(message)
+
+
+def _failure_message(error: Exception) -> str | None:
+    """The line for a failure a command may meet, or None for a bug (its traceback is shown).
+    The classes are imported here, after the failure: the command that raised one of them has
+    imported its module already, and `plaudit --help` imports none of them."""
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from plaudit.openbadges.keys import KeyUnavailable
+    from plaudit.server_secret import SecretUnavailable
+    from plaudit.store.outage import DatabaseUnavailable
+
+    if isinstance(error, DomainError):
+        return _domain_message(error)
+    if isinstance(error, CommandFailed | SecretUnavailable | KeyUnavailable):
+        return str(error)
+    if isinstance(error, ValidationError):
+        return _settings_message(error)
+    if isinstance(error, DatabaseUnavailable):
+        return f"{error}: {error.detail}" if error.detail else str(error)
+    if isinstance(error, SQLAlchemyError):
+        return f"database error: {getattr(error, 'orig', None) or error}"
+    if isinstance(error, OSError):
+        return f"{error.strerror or error}: {error.filename or ''}".rstrip(": ")
+    return None
 
 
 def _usage_failure(error: Any) -> NoReturn:
@@ -113,7 +116,7 @@ def _domain_message(error: DomainError) -> str:
     return str(error)
 
 
-def _settings_message(error: ValidationError) -> str:
+def _settings_message(error: "ValidationError") -> str:
     """Names each bad setting and why, never its value (it may be the secret)."""
     problems = [
         f"PLAUDIT_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']}"
@@ -142,12 +145,19 @@ app.add_typer(orgs_app, name="orgs")
 @app.callback()
 def _start() -> None:
     # Settings are read (and refused, in one line) before any command runs; logs are JSON lines.
+    from plaudit.http.request_log import configure_logging
+    from plaudit.settings import get_settings
+
     configure_logging(get_settings().log_level)
 
 
-def _database() -> Database:
+def _database() -> "Database":
     # A command (and the migration `serve` runs first) waits for locks as long as it takes
     # another process to migrate, not the few seconds after which a request is answered 503.
+    from plaudit.settings import get_settings
+    from plaudit.store.db import Database
+    from plaudit.store.migrate import upgrade
+
     database = Database(
         get_settings().resolved_database_url, lock_timeout_seconds=COMMAND_LOCK_TIMEOUT_SECONDS
     )
@@ -155,7 +165,10 @@ def _database() -> Database:
     return database
 
 
-def _organization_id(database: Database, given: int | None) -> int:
+def _organization_id(database: "Database", given: int | None) -> int:
+    from plaudit.services import organizations
+    from plaudit.store.tables import Organization
+
     with database.session(readonly=True) as session:
         if given is not None:
             if session.get(Organization, given) is None:
@@ -171,9 +184,11 @@ def _organization_id(database: Database, given: int | None) -> int:
     return found[0].id
 
 
-def _report_locked_out(database: Database, secret: bytes) -> None:
+def _report_locked_out(database: "Database", secret: bytes) -> None:
     """At start-up, one log line per organization that cannot sign under this secret, saying
     what to do, rather than a failure at its next issuance."""
+    from plaudit.openbadges import keys
+
     with database.session(readonly=True) as session:
         locked = keys.locked_out(session, secret)
     for organization in locked:
@@ -185,10 +200,12 @@ def _report_locked_out(database: Database, secret: bytes) -> None:
         logger.error("signing.key_unavailable", extra={"fields": fields})
 
 
-def _listening_on(host: str | None, port: int | None) -> Settings:
+def _listening_on(host: str | None, port: int | None) -> "Settings":
     """The settings with --host and --port in them, so that every URL the server builds (its
     default base URL, hence its did:web) names the address it listens on. They go through the
     environment because the app is made by uvicorn, in each worker process."""
+    from plaudit.settings import get_settings
+
     if host is not None:
         os.environ["PLAUDIT_HOST"] = host
     if port is not None:
@@ -204,6 +221,12 @@ def serve(
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
 ) -> None:
     """Apply migrations, then serve the API."""
+    import uvicorn
+
+    from plaudit.http.request_log import uvicorn_log_config
+    from plaudit.openbadges import issuer_dids
+    from plaudit.server_secret import server_secret
+
     settings = _listening_on(host, port)
     secret = server_secret(settings)
     database = _database()
@@ -239,6 +262,12 @@ def init(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Create the demo organization if missing and print a new account-wide API key for it."""
+    from plaudit.dashboard import links
+    from plaudit.openbadges import keys
+    from plaudit.server_secret import server_secret
+    from plaudit.services import api_keys, organizations
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -273,8 +302,12 @@ def init(
         _echo_owner_link(owner_link)
 
 
-def _owner_link(session: Session, organization_id: int, settings: Settings, secret: bytes) -> str:
+def _owner_link(
+    session: "Session", organization_id: int, settings: "Settings", secret: bytes
+) -> str:
     """A new first-owner link of the organization's dashboard (the older one stops working)."""
+    from plaudit.dashboard import links
+
     token = links.make(
         session,
         organization_id=organization_id,
@@ -297,6 +330,10 @@ def orgs_create(
     """Create an organization, with its default department and designs, and print a new
     account-wide API key for it, and the one-time link that makes its dashboard's first owner.
     Its signing key is made when it first signs, under the server's secret."""
+    from plaudit.server_secret import server_secret
+    from plaudit.services import api_keys, organizations
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -325,6 +362,9 @@ def orgs_owner_link(
 ) -> None:
     """A fresh one-time link that makes the organization's first owner (the earlier one stops
     working); refused once it has an owner (then: `plaudit orgs reset-link`)."""
+    from plaudit.server_secret import server_secret
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -341,6 +381,10 @@ def orgs_reset_link(
 ) -> None:
     """A one-time link that lets a team member choose a new password (valid 1 hour; an
     invitation, valid 7 days, for a member who has none yet). Earlier ones stop working."""
+    from plaudit.dashboard import links
+    from plaudit.server_secret import server_secret
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -361,6 +405,8 @@ def orgs_list(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array.")] = False,
 ) -> None:
     """List the organizations: id, UUID and name."""
+    from plaudit.services import organizations
+
     database = _database()
     with database.session(readonly=True) as session:
         found = organizations.list_organizations(session)
@@ -382,6 +428,8 @@ def keys_create(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Create an API key (account-wide, or scoped to one department)."""
+    from plaudit.services import api_keys
+
     database = _database()
     organization_id = _organization_id(database, org)
     try:
@@ -405,6 +453,8 @@ def keys_create(
 @keys_app.command("list")
 def keys_list(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
     """List an organization's keys (prefixes only; secrets are never stored)."""
+    from plaudit.services import api_keys
+
     database = _database()
     organization_id = _organization_id(database, org)
     with database.session() as session:
@@ -417,6 +467,8 @@ def keys_list(org: Annotated[int | None, typer.Option(help="Organization id.")] 
 @keys_app.command("revoke")
 def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefix.")]) -> None:
     """Revoke a key: it stops working at once."""
+    from plaudit.services import api_keys
+
     database = _database()
     with database.transaction() as session:
         key = api_keys.revoke_key(session, prefix)
@@ -431,6 +483,10 @@ def credentials_revoke(
 ) -> None:
     """Revoke a credential for good: its state becomes revoked, its status-list bit is set,
     its page says revoked and every verifier rejects it."""
+    from plaudit.domain.scope import Scope
+    from plaudit.services import badge_lifecycle
+    from plaudit.services import credentials as credential_service
+
     database = _database()
     organization_id = _organization_id(database, org)
     scope = Scope(organization_id)
@@ -451,6 +507,8 @@ def credits_set(
     org: Annotated[int | None, typer.Option(help="Organization id.")] = None,
 ) -> None:
     """Set an organization's credit balance; each published credential uses one."""
+    from plaudit.services import credits
+
     balance = None if amount.strip().lower() == "unlimited" else _whole_number(amount)
     database = _database()
     organization_id = _organization_id(database, org)
@@ -465,6 +523,8 @@ def credits_set(
 @credits_app.command("show")
 def credits_show(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
     """Print an organization's credit balance."""
+    from plaudit.services import organizations
+
     database = _database()
     organization_id = _organization_id(database, org)
     with database.session() as session:
@@ -482,6 +542,10 @@ def _whole_number(text: str) -> int:
 @app.command()
 def worker() -> None:
     """Run background jobs until SIGTERM or Ctrl-C (the job under way is finished first)."""
+    from plaudit.jobs.worker import Worker, run_until_signalled
+    from plaudit.server_secret import server_secret
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -502,6 +566,14 @@ def verify(
     it is valid, 1 when it is not (or could not be checked). This server's issuers resolve from
     its database, did:key from the key; another issuer's did:web document (and its status list
     on the same host) is fetched unless PLAUDIT_VERIFY_FETCH is false."""
+    from plaudit.openbadges.verify import Verification
+    from plaudit.server_secret import server_secret
+    from plaudit.services import verification
+    from plaudit.services.remote_issuers import Fetched, FetchPolicy, RemoteIssuers, Wanted
+    from plaudit.services.signing import Signer
+    from plaudit.services.verification_workers import Limits, VerificationWorkers
+    from plaudit.settings import get_settings
+
     try:
         data = sys.stdin.buffer.read() if file == "-" else Path(file).read_bytes()
     except OSError as error:
@@ -551,6 +623,11 @@ VERDICT_LINES = {
 @signing_app.command("show")
 def signing_show(org: Annotated[int | None, typer.Option(help="Organization id.")] = None) -> None:
     """Print the organization's DID and its keys (active first), making its first key if none."""
+    from plaudit.openbadges import did, keys
+    from plaudit.server_secret import server_secret
+    from plaudit.services import organizations
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -575,6 +652,11 @@ def signing_rotate(
     still verifies. Credentials are signed again with the new key when next asked for. It is
     also the way out for an organization whose key was made under another server secret: the
     old key is not needed to make the new one."""
+    from plaudit.openbadges import keys
+    from plaudit.server_secret import server_secret
+    from plaudit.services import organizations
+    from plaudit.settings import get_settings
+
     settings = get_settings()
     secret = server_secret(settings)
     database = _database()
@@ -592,6 +674,9 @@ def signing_did_method(
 ) -> None:
     """How the organization's credentials name their issuer: did:web, or the active key's
     did:key (which changes when the key rotates)."""
+    from plaudit.openbadges import did
+    from plaudit.services import organizations
+
     if method not in did.METHODS:
         raise CommandFailed("the DID method is web or key")
     database = _database()

@@ -5,7 +5,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from limits import parse as parse_rate
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -310,6 +309,9 @@ class Settings(BaseSettings):
     @field_validator("rate_limit", "rate_limit_sso", "rate_limit_failed_auth")
     @classmethod
     def _rate(cls, value: str) -> str:
+        # Imported when a rate is set: the limits package takes a tenth of a second to import.
+        from limits import parse as parse_rate
+
         parse_rate(value)
         return value
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import uvicorn
 
 from plaudit import cli
 from plaudit.settings import get_settings
@@ -18,7 +19,7 @@ def test_workers_get_time_to_start(
     monkeypatch.setenv("PLAUDIT_DATABASE_URL", database_url)
     monkeypatch.setenv("PLAUDIT_DATA_DIR", str(tmp_path))
     runs: list[dict[str, Any]] = []
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *_args, **options: runs.append(options))
+    monkeypatch.setattr(uvicorn, "run", lambda *_args, **options: runs.append(options))
     get_settings.cache_clear()
     try:
         cli.serve(host="127.0.0.1", port=free_port(), workers=2)

@@ -26,6 +26,14 @@ def test_a_hash_matches_its_password_only() -> None:
     assert not passwords.matches("not a hash", "a long enough password")
 
 
+def test_the_decoy_costs_what_a_members_hash_costs() -> None:
+    # An unknown email is checked against it: made by the hasher in use, with its parameters.
+    decoy = passwords.decoy()
+    assert passwords._HASHER.verify(decoy, "plaudit decoy password")
+    assert not passwords._HASHER.check_needs_rehash(decoy)
+    assert passwords.decoy() is decoy  # made once
+
+
 @pytest.mark.parametrize("password", ["short", "x" * (passwords.MAX_LENGTH + 1)])
 def test_a_new_password_too_short_or_too_long_is_refused(password: str) -> None:
     with pytest.raises(Invalid):

@@ -1,6 +1,8 @@
 """Team members' passwords: argon2id (argon2-cffi's defaults, RFC 9106's second choice), and
 the rules a new one must meet."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -10,9 +12,20 @@ MIN_LENGTH = 12
 MAX_LENGTH = 256
 
 _HASHER = PasswordHasher()
-# Checked against when no member has the email, so an unknown email takes as long as a wrong
-# password and the answer's timing tells nothing.
-_DECOY = _HASHER.hash("plaudit decoy password")
+
+
+def decoy() -> str:
+    """The hash checked against when no member has the email, so that an unknown email takes as
+    long as a wrong password and the answer's timing tells nothing. Made on first use (hashing
+    costs a fraction of a second, which every `plaudit` command would otherwise pay at import);
+    the server makes it at start-up, so that the first sign-in does not pay twice."""
+    return _decoy_of(_HASHER)
+
+
+@cache
+def _decoy_of(hasher: PasswordHasher) -> str:
+    # Keyed by the hasher, so that a decoy always costs what the hasher in use costs.
+    return hasher.hash("plaudit decoy password")
 
 
 def hash_password(password: str) -> str:
@@ -29,7 +42,7 @@ def check_new(password: str) -> None:
 
 def matches(password_hash: str | None, password: str) -> bool:
     try:
-        return _HASHER.verify(password_hash or _DECOY, password[:MAX_LENGTH]) and bool(
+        return _HASHER.verify(password_hash or decoy(), password[:MAX_LENGTH]) and bool(
             password_hash
         )
     except (VerificationError, InvalidHashError):

@@ -6,8 +6,10 @@ else could write any address into it and dodge their limit.
 
 from collections.abc import Sequence
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
+from typing import TYPE_CHECKING
 
-from starlette.requests import HTTPConnection
+if TYPE_CHECKING:  # the settings use parse_networks, in commands that serve no request
+    from starlette.requests import HTTPConnection
 
 Network = IPv4Network | IPv6Network
 UNKNOWN = "unknown"
@@ -33,7 +35,7 @@ def _is_trusted(address: str, trusted: Sequence[Network]) -> bool:
     return any(parsed in network for network in trusted)
 
 
-def client_address(connection: HTTPConnection, trusted: Sequence[Network]) -> str:
+def client_address(connection: "HTTPConnection", trusted: Sequence[Network]) -> str:
     """The peer, or, behind trusted proxies, the nearest address they did not add themselves.
 
     Proxies append to `X-Forwarded-For`, so it is read right to left: past every trusted hop,

@@ -4,18 +4,16 @@ plaudit/cli.py."""
 
 import json
 from collections.abc import Callable
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plaudit.cli import CommandFailed, _database
-from plaudit.jobs.registry import PeriodicContext
-from plaudit.jobs.worker import new_worker_id
-from plaudit.notifications import outbox, outbox_pumps, webhook_outbox
-from plaudit.settings import Settings, get_settings
-from plaudit.store.db import Database
-from plaudit.store.notification_tables import DEAD, FAILED, HELD, STATES
-from plaudit.store.tables import utcnow
+
+if TYPE_CHECKING:
+    from plaudit.jobs.registry import PeriodicContext
+    from plaudit.settings import Settings
+    from plaudit.store.db import Database
 
 outbox_app = typer.Typer(
     help="Recipients' mail and webhook deliveries (--webhooks): list, retry, dead letters.",
@@ -25,6 +23,9 @@ Org = Annotated[int | None, typer.Option(help="Only this organization's mail or 
 Limit = Annotated[int, typer.Option(help="Most shown, newest first.", min=1)]
 AsJson = Annotated[bool, typer.Option("--json", help="One JSON object per line.")]
 Webhooks = Annotated[bool, typer.Option("--webhooks", help="Webhook deliveries instead of mail.")]
+# The states of store/notification_tables.py, written out so that building the help text does not
+# import the database tables (tests/cli/test_cli_imports.py checks they are the same).
+STATES = ("held", "pending", "sending", "sent", "failed", "dead")
 
 
 def _print(
@@ -34,6 +35,10 @@ def _print(
     as_json: bool,
     webhooks: bool = False,
 ) -> None:
+    # The outbox modules are imported here, as in plaudit/cli.py: every `plaudit` command imports
+    # this module.
+    from plaudit.notifications import outbox
+
     if webhooks:
         _print_deliveries(organization_id, states, limit, as_json)
         return
@@ -58,6 +63,8 @@ def _print(
 def _print_deliveries(
     organization_id: int | None, states: tuple[str, ...], limit: int, as_json: bool
 ) -> None:
+    from plaudit.notifications import webhook_outbox
+
     database = _database()
     with database.session(readonly=True) as session:
         shown, total = webhook_outbox.page(session, organization_id, states, limit=limit)
@@ -99,6 +106,8 @@ def dead_letters(
 ) -> None:
     """Mail (or webhook deliveries) whose retries ran out, and those refused for good:
     `plaudit outbox retry` queues them again."""
+    from plaudit.store.notification_tables import DEAD, FAILED
+
     _print(org, (DEAD, FAILED), limit, as_json, webhooks)
 
 
@@ -115,6 +124,11 @@ def retry(
 ) -> None:
     """Queue dead, failed and held mail again, with fresh attempts, then send it. With
     --webhooks: replay dead and failed deliveries (same body, same event id), then POST them."""
+    from plaudit.notifications import outbox, outbox_pumps, webhook_outbox
+    from plaudit.settings import get_settings
+    from plaudit.store.notification_tables import DEAD, FAILED, HELD
+    from plaudit.store.tables import utcnow
+
     settings = get_settings()
     database = _database()
     if webhooks:
@@ -136,9 +150,13 @@ def retry(
 
 
 def _send_due(
-    database: Database, settings: Settings, pump: Callable[[PeriodicContext], bool]
+    database: "Database", settings: "Settings", pump: Callable[["PeriodicContext"], bool]
 ) -> None:
     """Run one of the worker's senders from this process until nothing is due."""
+    from plaudit.jobs.registry import PeriodicContext
+    from plaudit.jobs.worker import new_worker_id
+    from plaudit.store.tables import utcnow
+
     worker_id = new_worker_id()
     while pump(PeriodicContext(database, settings, worker_id, utcnow(), utcnow)):
         pass

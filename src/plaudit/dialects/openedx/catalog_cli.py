@@ -12,7 +12,6 @@ import typer
 from plaudit.cli import CommandFailed, _database, _domain_message, _organization_id
 from plaudit.domain.errors import Invalid
 from plaudit.domain.openedx_catalog import CatalogProgram, parse_programs
-from plaudit.services import openedx_catalog_import
 
 catalog_app = typer.Typer(
     help="The Open edX catalog: programs, courses, runs.", no_args_is_help=True
@@ -31,6 +30,9 @@ def import_catalog(
 
     Each program's certificate is a Plaudit achievement. A new program's certificate is active
     unless discovery says the program is not; one already imported keeps its state."""
+    # Imported here, as in plaudit/cli.py: every `plaudit` command imports this module.
+    from plaudit.services import openedx_catalog_import
+
     programs = [program for file in files for program in _read(file)]
     database = _database()
     organization_id = _organization_id(database, org)

@@ -3,16 +3,15 @@ programs). Registered on the `plaudit` command at the bottom of plaudit/cli.py."
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from plaudit.cli import CommandFailed, _database, _organization_id
 from plaudit.dialects.openedx.catalog_cli import catalog_app
-from plaudit.server_secret import server_secret
-from plaudit.services import openedx_sites
-from plaudit.settings import get_settings
-from plaudit.store.openedx_tables import OpenedxSite
+
+if TYPE_CHECKING:
+    from plaudit.store.openedx_tables import OpenedxSite
 
 openedx_app = typer.Typer(help="Open edX sites and catalog.", no_args_is_help=True)
 openedx_app.add_typer(catalog_app, name="catalog")
@@ -41,6 +40,11 @@ def connect(
     """Tie an Open edX site to an organization: its JWTs then authenticate against the
     credentials API. Connecting the same issuer again updates its audience, secret and service
     user."""
+    # Imported here, as in plaudit/cli.py: every `plaudit` command imports this module.
+    from plaudit.server_secret import server_secret
+    from plaudit.services import openedx_sites
+    from plaudit.settings import get_settings
+
     if jwt_secret == "-":
         jwt_secret = sys.stdin.readline().rstrip("\r\n")
     secret = server_secret(get_settings())
@@ -73,6 +77,8 @@ def sites(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON array.")] = False,
 ) -> None:
     """List the connected sites (never their secrets)."""
+    from plaudit.services import openedx_sites
+
     database = _database()
     if org is not None:
         _organization_id(database, org)
@@ -90,7 +96,7 @@ def sites(
         )
 
 
-def _site_json(site: OpenedxSite) -> dict[str, object]:
+def _site_json(site: "OpenedxSite") -> dict[str, object]:
     return {
         "id": site.id,
         "uuid": str(site.uuid),
