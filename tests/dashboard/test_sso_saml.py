@@ -79,6 +79,14 @@ def post(browser: httpx.Client, posted: Posted) -> httpx.Response:
     return browser.post(posted.action, data=posted.fields)
 
 
+def post_and_finish(browser: httpx.Client, posted: Posted, connection: str) -> httpx.Response:
+    """Posts the IdP's answer, then follows Plaudit's redirect to the finishing GET."""
+    answered = post(browser, posted)
+    assert answered.status_code == 303, answered.text
+    assert answered.headers["location"] == f"/dashboard/sso/{connection}/saml/finish"
+    return browser.get(answered.headers["location"])
+
+
 def test_a_signed_response_signs_in_a_new_member_then_the_same_one(
     live_server: LiveServer,
     idp: IdentityProvider,
@@ -92,9 +100,10 @@ def test_a_signed_response_signs_in_a_new_member_then_the_same_one(
         with httpx.Client(base_url=live_server.base_url, timeout=30) as browser:
             posted = at_idp(browser, connection)
             assert posted.action == f"{live_server.base_url}/dashboard/sso/{connection}/acs"
-            signed = post(browser, posted)
+            signed = post_and_finish(browser, posted, connection)
             assert signed.status_code == 303, signed.text
             assert signed.headers["location"] == "/dashboard"
+            assert "plaudit_sso" not in browser.cookies  # used up
             page = browser.get("/dashboard")
             assert page.status_code == 200 and "Ada Lovelace" in page.text
             assert "(viewer)" in page.text
@@ -137,6 +146,8 @@ def test_a_response_that_fails_a_check_signs_nobody_in(
     idp.answer = answer
     with httpx.Client(base_url=live_server.base_url, timeout=30) as browser:
         refused = post(browser, at_idp(browser, connection))
+        if refused.status_code == 303:  # a good response: who may sign in is decided next
+            refused = browser.get(refused.headers["location"])
         assert refused.status_code == 403
         assert reason in refused.text
         assert "plaudit_dashboard" not in browser.cookies
@@ -154,12 +165,38 @@ def test_a_replayed_response_is_refused(
     idp.answer = Answer(email=f"bob@{domain}")
     with httpx.Client(base_url=live_server.base_url, timeout=30) as browser:
         posted = at_idp(browser, connection)
-        assert post(browser, posted).status_code == 303
+        assert post_and_finish(browser, posted, connection).status_code == 303
     with httpx.Client(base_url=live_server.base_url, timeout=30) as attacker:
         replayed = post(attacker, posted)
         assert replayed.status_code == 403
         assert "already finished" in replayed.text
         assert "plaudit_dashboard" not in attacker.cookies
+
+
+def test_a_response_signs_in_only_the_browser_that_started_the_sign_in(
+    live_server: LiveServer, idp: IdentityProvider, connection: str, domain: str
+) -> None:
+    """Login CSRF: Mallory starts a sign-in, gets her own signed response, and has Alice's
+    browser post it (a cross-site form). The response is good, but Alice's browser did not
+    start that request: it is not signed in as Mallory. Mallory's own browser still is."""
+    idp.answer = Answer(email=f"mallory@{domain}")
+    with (
+        httpx.Client(base_url=live_server.base_url, timeout=30) as mallory,
+        httpx.Client(base_url=live_server.base_url, timeout=30) as alice,
+    ):
+        posted = at_idp(mallory, connection)
+        alice.get(f"/dashboard/sso/{connection}/start")  # a sign-in of her own, not finished
+        refused = post_and_finish(alice, posted, connection)
+        assert refused.status_code == 403
+        assert "not started in this browser" in refused.text
+        assert "plaudit_dashboard" not in alice.cookies
+        assert alice.get("/dashboard").status_code == 303
+
+        finished = mallory.get(f"/dashboard/sso/{connection}/saml/finish")
+        assert finished.status_code == 303 and finished.headers["location"] == "/dashboard"
+        assert "plaudit_dashboard" in mallory.cookies
+        again = mallory.get(f"/dashboard/sso/{connection}/saml/finish")
+        assert again.status_code == 403  # taken up once
 
 
 def test_a_response_to_a_request_never_sent_is_refused(

@@ -6,8 +6,9 @@ import io
 import pytest
 from PIL import Image
 
-from plaudit.render import UnsafeSvg, sanitize_svg, svg_to_pdf, svg_to_png
+from plaudit.render import UnsafeSvg, sanitize_svg, svg_to_pdf, svg_to_png, svgkit
 from plaudit.render.layout import Layout
+from plaudit.render.merge import merge_fields
 from plaudit.render.sanitize import MAX_SVG_BYTES
 
 SVG = 'xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"'
@@ -71,6 +72,20 @@ def test_embedded_images_are_checked_and_webp_becomes_png() -> None:
     assert clean.count("<image") == 2
     assert "image/webp" not in clean
     svg_to_pdf(clean, Layout())
+
+
+def test_an_image_of_the_organizations_logo_field_survives_and_merges_as_its_logo() -> None:
+    """A design saved from a built-in keeps its logo box (svgkit.logo): the one merge field an
+    image may link to, filled at rendering with the stored logo, never with a URL."""
+    logo = _png_data_uri()
+    clean = sanitize_svg(
+        f"<svg {SVG}>{svgkit.logo(0, 0, 10)}"
+        '<image href="{{ recipient.name }}" width="4" height="4"/>'
+        '<image href="https://example.org/{{ organization.logo }}" width="4" height="4"/></svg>'
+    )
+    assert clean.count("<image") == 1 and 'href="{{ organization.logo }}"' in clean
+    assert f'href="{logo}"' in merge_fields(clean, {"organization.logo": logo})
+    assert "<image" not in merge_fields(clean, {})  # no logo: no box
 
 
 def test_billion_laughs_is_refused() -> None:

@@ -23,3 +23,20 @@ def counting_queries(database: Database) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(database.engine, "before_cursor_execute", count)
+
+
+# What the page-view batch sends (web/page_views.py, services/analytics_counts.py): a shared
+# server may write its batch at any moment, in the middle of a block being counted.
+_VIEW_BATCH_WRITES = (
+    "INSERT INTO analytics_events",
+    "INSERT INTO analytics_days",
+    "INSERT INTO credential_engagement",
+)
+_VIEW_BATCH_LOOKUP = (
+    "SELECT credentials.id, credentials.organization_id, credentials.achievement_id \n"
+    "FROM credentials \nWHERE credentials.id IN"
+)
+
+
+def of_view_batch(statement: str) -> bool:
+    return statement.startswith(_VIEW_BATCH_WRITES) or statement.startswith(_VIEW_BATCH_LOOKUP)

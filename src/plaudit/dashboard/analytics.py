@@ -90,19 +90,17 @@ def _report(session: Session, scope: Scope, request: AnalyticsRequest, choices: 
         request.start, request.end, request.unit, request.achievement_id, request.department_id
     )
     starts = request.bucket_starts
-    issued = reports.issued_over_time(session, scope, filters)
-    engaged = reports.engagement_over_time(session, scope, filters)
-    totals = reports.totals(session, scope, filters)
+    counts = reports.count(session, scope, filters)
     return Report(
         request=request,
         starts=starts,
-        issued=[issued.get(start, 0) for start in starts],
+        issued=[counts.issued.get(start, 0) for start in starts],
         engagement={
-            measure: [engaged.get(start, {}).get(measure, 0) for start in starts]
+            measure: [counts.engaged.get(start, {}).get(measure, 0) for start in starts]
             for measure in ENGAGEMENT
         },
-        by_achievement=reports.ranked(totals.by_achievement, dict(choices.achievements)),
-        by_department=reports.ranked(totals.by_department, dict(choices.departments)),
+        by_achievement=reports.ranked(counts.totals.by_achievement, dict(choices.achievements)),
+        by_department=reports.ranked(counts.totals.by_department, dict(choices.departments)),
     )
 
 

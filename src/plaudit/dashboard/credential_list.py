@@ -1,18 +1,14 @@
 """The credentials list of `/dashboard/credentials`: its query parameters, and one page of it.
 
-A page costs a count and one statement for its rows (with their achievement's name), plus one
-grouped statement for the views and shares of the page's own credentials (the
-(credential_id, created_at) index of analytics_events). Every filter and sort but two reads an
-index of `credentials` that starts with the organization (store/tables.py):
+A page costs a count and one statement for its rows (with their achievement's name and their
+views and shares, counted as they happen: services/analytics_counts.py). Every filter and sort
+but two reads an index of `credentials` that starts with the organization (store/tables.py):
 
 - state: revoked, unpublished and expired are conditions on `state`, `approve` and `expired_on`;
   sorting by state orders the organization's matching rows by a CASE (no index can hold a state
   that depends on today's date);
-- engagement: views and shares counted per credential over the organization's latest
-  `ENGAGEMENT_WINDOW` of them (the (organization_id, created_at) index, read backwards), so a
-  request never reads all of an organization's events. An organization with more events is
-  ordered by its recent engagement; exact all-time order would need a counter column on
-  credentials (a migration). The numbers shown on each row are all-time.
+- engagement: views plus shares, all-time, from each credential's counts
+  (services/analytics_counts.py), joined to the organization's matching rows and ordered.
 """
 
 from collections.abc import Mapping
@@ -21,17 +17,16 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, case, func, or_
 from sqlalchemy.orm import Session
 
-from plaudit.domain import analytics as kinds
 from plaudit.domain import limits
 from plaudit.domain.dates import parse_date
 from plaudit.domain.errors import Invalid
 from plaudit.domain.scope import Scope
 from plaudit.services import credential_search, visible
 from plaudit.services.credentials import scoped
-from plaudit.store.reporting_tables import AnalyticsEvent
+from plaudit.store.reporting_tables import CredentialEngagement
 from plaudit.store.tables import Achievement, Credential
 
 PATH = "/dashboard/credentials"
@@ -41,8 +36,6 @@ SORTS = ("recipient", "achievement", "issued", "state", "engagement")
 PAGE_SIZES = (25, 50, 100)
 MAX_PAGE = 100_000
 MAX_SEARCH = 200
-ENGAGEMENT_WINDOW = 5_000
-ENGAGEMENT_KINDS = (kinds.VIEW, kinds.SHARE)
 
 
 @dataclass(frozen=True)
@@ -248,34 +241,13 @@ def _ordered(statement: Select[Any], scope: Scope, query: ListQuery, today: date
     if query.sort == "state":
         return statement.order_by(direction(_state_rank(today)), direction(Credential.id))
     if query.sort == "engagement":
-        engaged = _recent_engagement(scope)
-        return statement.outerjoin(engaged, engaged.c.credential_id == Credential.id).order_by(
-            direction(func.coalesce(engaged.c.count, 0)), direction(Credential.id)
-        )
+        engaged = CredentialEngagement.views + CredentialEngagement.shares
+        return statement.order_by(direction(func.coalesce(engaged, 0)), direction(Credential.id))
     field_name = {"recipient": "recipient_name", "achievement": "group.name"}.get(
         query.sort, "issued_on"
     )
     return statement.order_by(
         *(direction(column) for column in credential_search.SORT_COLUMNS[field_name])
-    )
-
-
-def _recent_engagement(scope: Scope) -> Any:
-    """Views and shares per credential among the organization's latest ENGAGEMENT_WINDOW."""
-    latest = (
-        select(AnalyticsEvent.credential_id)
-        .where(
-            AnalyticsEvent.organization_id == scope.organization_id,
-            AnalyticsEvent.kind.in_(ENGAGEMENT_KINDS),
-        )
-        .order_by(AnalyticsEvent.created_at.desc())
-        .limit(ENGAGEMENT_WINDOW)
-        .subquery()
-    )
-    return (
-        select(latest.c.credential_id, func.count().label("count"))
-        .group_by(latest.c.credential_id)
-        .subquery()
     )
 
 
@@ -287,14 +259,19 @@ def list_page(session: Session, scope: Scope, query: ListQuery, *, today: date) 
     statement = (
         scoped(scope)
         .join(Achievement, Achievement.id == Credential.achievement_id)
+        .outerjoin(CredentialEngagement, CredentialEngagement.credential_id == Credential.id)
         .where(*conditions)
-        .with_only_columns(*_LISTED_COLUMNS, Achievement.name.label("achievement_name"))
+        .with_only_columns(
+            *_LISTED_COLUMNS,
+            Achievement.name.label("achievement_name"),
+            func.coalesce(CredentialEngagement.views, 0).label("views"),
+            func.coalesce(CredentialEngagement.shares, 0).label("shares"),
+        )
     )
     offset = (query.page - 1) * query.page_size
     rows = session.execute(
         _ordered(statement, scope, query, today).offset(offset).limit(query.page_size)
     ).all()
-    counts = _engagement(session, [row.id for row in rows])
     items = [
         ListedCredential(
             id=row.id,
@@ -304,8 +281,8 @@ def list_page(session: Session, scope: Scope, query: ListQuery, *, today: date) 
             issued_on=row.issued_on,
             expired_on=row.expired_on,
             state=state_of(row, today),
-            views=counts.get((row.id, kinds.VIEW), 0),
-            shares=counts.get((row.id, kinds.SHARE), 0),
+            views=row.views,
+            shares=row.shares,
         )
         for row in rows
     ]
@@ -322,21 +299,6 @@ _LISTED_COLUMNS = (
     Credential.state,
     Credential.approve,
 )
-
-
-def _engagement(session: Session, credential_ids: list[int]) -> dict[tuple[int, str], int]:
-    """All-time views and shares of the page's credentials, in one grouped statement."""
-    if not credential_ids:
-        return {}
-    rows = session.execute(
-        select(AnalyticsEvent.credential_id, AnalyticsEvent.kind, func.count())
-        .where(
-            AnalyticsEvent.credential_id.in_(credential_ids),
-            AnalyticsEvent.kind.in_(ENGAGEMENT_KINDS),
-        )
-        .group_by(AnalyticsEvent.credential_id, AnalyticsEvent.kind)
-    ).all()
-    return {(credential_id, kind): count for credential_id, kind, count in rows}
 
 
 def achievement_choices(

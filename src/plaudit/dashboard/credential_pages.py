@@ -110,7 +110,6 @@ async def credential_list_page(
         "achievements": choices,
         "states": credential_list.STATES,
         "page_sizes": credential_list.PAGE_SIZES,
-        "engagement_window": credential_list.ENGAGEMENT_WINDOW,
         "notice": _notice(request),
     }
     return show(

@@ -63,7 +63,6 @@ def start(
             team_member_id=member.id,
             token_hash=token_hash(secret, _PURPOSE, token),
             expires_at=now + timedelta(hours=settings.dashboard_session_hours),
-            last_seen_at=now,
             via=via,
         )
     )

@@ -1,14 +1,15 @@
 """Signing in through an organization's identity provider: `/dashboard/sso/{uuid}/start` (a
-link an organization may bookmark), `/callback` (OpenID Connect), `/acs` and `/metadata`
-(SAML 2.0), and `POST /dashboard/sso`, where the sign-in page's email finds the connection.
+link an organization may bookmark), `/callback` (OpenID Connect), `/acs`, `/saml/finish` and
+`/metadata` (SAML 2.0), and `POST /dashboard/sso`, where the sign-in page's email finds the
+connection.
 
 Every refusal is a page saying why; a sign-in starts a new session (sessions.start) with
 `via` oidc or saml, ending the one the browser came with."""
 
 import hmac
-from collections.abc import Callable
+from dataclasses import asdict
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Request
@@ -47,6 +48,10 @@ def start_path(connection_uuid: object) -> str:
 
 def redirect_uri(settings: Settings, connection_uuid: str) -> str:
     return f"{settings.public_base_url}/dashboard/sso/{connection_uuid}/callback"
+
+
+def finish_path(connection_uuid: str) -> str:
+    return f"/dashboard/sso/{connection_uuid}/saml/finish"
 
 
 def service_provider(settings: Settings, connection_uuid: str) -> saml.ServiceProvider:
@@ -141,7 +146,15 @@ async def start(
         session.commit()
 
     await Work(request.app.state.database, readonly=False)(remember)
-    return _no_store(RedirectResponse(location, status_code=303))
+    response = RedirectResponse(location, status_code=303)
+    sso_state.keep_saml_request(
+        response,
+        secret=secret,
+        settings=settings,
+        connection_uuid=connection_uuid,
+        request_id=request_id,
+    )
+    return _no_store(response)
 
 
 @router.get("/dashboard/sso/{connection_uuid}/callback")
@@ -202,7 +215,8 @@ async def saml_acs(
     relay_state: Annotated[str, Form(alias="RelayState", max_length=2048)] = HOME,
 ) -> Response:
     """The IdP's answer, posted by the browser from the IdP's page (so cross-site: no CSRF
-    token, and the SAML checks stand in for it)."""
+    token, and the SAML checks stand in for it). Checked and kept for the request it answers;
+    the browser is sent on to `saml_finish`, which signs in only the browser that started."""
     connection = await _connection(request, connection_uuid, protocol=SAML)
     request_id = saml.in_response_to(saml_response)
     if request_id is None:
@@ -219,15 +233,48 @@ async def saml_acs(
         return _refused(request, str(refused))
     except saml.XmlsecMissing as missing:
         return message_page(request, 503, "Single sign-on unavailable", str(missing))
+    answer = {**asdict(identity), "next": safe_next(relay_state)}
     now = datetime.now(UTC)
 
-    def answered(session: Session) -> None:
-        if not sso_state.use_saml_request(session, connection, request_id, secret=secret, now=now):
-            raise SignInRefused(NOT_STARTED_HERE)
+    def keep(session: Session) -> bool:
+        kept = sso_state.answer_saml_request(
+            session, connection, request_id, answer, secret=secret, now=now
+        )
+        session.commit()
+        return kept
 
-    return await _sign_in(
-        request, connection, identity, "saml", safe_next(relay_state), before=answered
-    )
+    if not await Work(request.app.state.database, readonly=False)(keep):
+        return _refused(request, NOT_STARTED_HERE)
+    return _no_store(RedirectResponse(finish_path(connection_uuid), status_code=303))
+
+
+@router.get("/dashboard/sso/{connection_uuid}/saml/finish")
+async def saml_finish(
+    request: Request, connection_uuid: str, settings: AppSettings, secret: ServerSecret
+) -> Response:
+    """Signs in the browser that started the request the kept answer answers."""
+    connection = await _connection(request, connection_uuid, protocol=SAML)
+    request_id = sso_state.saml_request_of(request, secret=secret, connection_uuid=connection_uuid)
+    now = datetime.now(UTC)
+
+    def take(session: Session) -> dict[str, Any] | None:
+        answer = sso_state.take_saml_answer(
+            session, connection, request_id or "", secret=secret, now=now
+        )
+        session.commit()
+        return answer
+
+    answer = await Work(request.app.state.database, readonly=False)(take) if request_id else None
+    outcome: Response
+    if answer is None:
+        outcome = _refused(request, NOT_STARTED_HERE)
+    else:
+        identity = Identity(
+            subject=str(answer["subject"]), email=str(answer["email"]), name=answer.get("name")
+        )
+        outcome = await _sign_in(request, connection, identity, "saml", str(answer["next"]))
+    sso_state.forget_pending(outcome, settings, connection_uuid)
+    return outcome
 
 
 @router.get("/dashboard/sso/{connection_uuid}/metadata")
@@ -262,8 +309,6 @@ async def _sign_in(
     identity: Identity,
     via: str,
     next_path: str,
-    *,
-    before: Callable[[Session], None] | None = None,
 ) -> Response:
     settings: Settings = request.app.state.settings
     secret: bytes = request.app.state.server_secret
@@ -275,8 +320,6 @@ async def _sign_in(
         current = sso_connections.by_uuid(session, str(connection.uuid))
         if current is None or not current.enabled:
             raise SignInRefused("This single sign-on is turned off.")
-        if before is not None:
-            before(session)
         member = sso_members.member_for(session, current, identity)
         token = sessions.replace(
             session, old, member, via=via, secret=secret, settings=settings, now=now

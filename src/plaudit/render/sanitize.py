@@ -68,6 +68,10 @@ _IMAGE_DATA = re.compile(r"^data:image/(png|jpeg|jpg|webp);base64,(.*)$", re.IGN
 MERGE_FIELD = re.compile(r"\{\{\s*([A-Za-z0-9_.\-]+)\s*\}\}")
 _HELD_FIELD = re.compile(r"plaudit-merge-field-(\d+)")
 _LOCAL_ID = re.compile(r"^#[A-Za-z_][\w.\-:]*$")
+# The one merge field an <image> may link to: the organization's logo, which rendering fills
+# with the stored logo (sanitized on upload) as a data: URI, never a URL (render/fields.py).
+_LOGO_HREF = re.compile(r"^\{\{\s*organization\.logo\s*\}\}$")
+_LOGO_LINK = "{{ organization.logo }}"
 
 
 def _parser() -> etree.XMLParser:
@@ -176,7 +180,9 @@ def _clean_attributes(element: etree._Element, name: str) -> bool:
         value = element.attrib[attribute]
         if attribute in (f"{{{XLINK_NS}}}href", "href"):
             del element.attrib[attribute]
-            if name == "image":
+            if name == "image" and _LOGO_HREF.match(value.strip()):
+                element.set("href", _LOGO_LINK)
+            elif name == "image":
                 safe = _safe_image(value)
                 if safe is None:
                     return False

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from plaudit.domain import analytics as rules
 from plaudit.domain import limits
 from plaudit.domain.scope import Scope
-from plaudit.services import credentials
+from plaudit.services import analytics_counts, credentials
 from plaudit.store.reporting_tables import AnalyticsEvent
 from plaudit.store.tables import Credential, utcnow
 
@@ -44,6 +44,8 @@ def record(
 ) -> AnalyticsEvent:
     """Add one event to the caller's session (the public pages call this as things happen)."""
     rules.check_event(kind, channel)
+    # The credential's row locked for share before the event's foreign key locks it.
+    found = analytics_counts.homes(session, [credential.id])
     event = AnalyticsEvent(
         organization_id=credential.organization_id,
         credential_id=credential.id,
@@ -54,6 +56,8 @@ def record(
     )
     session.add(event)
     session.flush()
+    counted = analytics_counts.Event(credential.id, kind, channel, event.created_at)
+    analytics_counts.count(session, [counted], found)
     return event
 
 

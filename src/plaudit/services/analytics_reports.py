@@ -1,21 +1,22 @@
 """Analytics counted for the dashboard: credentials issued, and what happened to them in public,
 per day, week or month, and per achievement or department.
 
-Every count is a GROUP BY in the database (one query per chart), so that a year of a large
-organization's events costs one scan of an index range, never rows brought into Python.
+Every count is a GROUP BY in the database, never rows brought into Python: issued credentials
+are counted from `credentials`, what happened to them from the events' day counts
+(services/analytics_counts.py), a few thousand rows for a year of a large organization's
+events.
 """
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from datetime import date
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
-from plaudit.domain import analytics as kinds
 from plaudit.domain.scope import Scope
-from plaudit.store.reporting_tables import AnalyticsEvent
-from plaudit.store.tables import Credential
+from plaudit.services.analytics_counts import DAY_COUNTERS
+from plaudit.store.reporting_tables import AnalyticsDay
+from plaudit.store.tables import Achievement, Credential
 from plaudit.store.time_buckets import Unit, bucket_start
 
 ISSUED = "issued"
@@ -30,9 +31,8 @@ MEASURES = {
     ADDED_TO_LINKEDIN: "Added to LinkedIn",
     VERIFIED: "Verified",
 }
-ENGAGEMENT = (VIEWED, SHARED, ADDED_TO_LINKEDIN, VERIFIED)
-# The channel web/credential_links.py records for "Add to LinkedIn profile".
-LINKEDIN_PROFILE = "linkedin_profile"
+# The day counts' columns, in this order (services/analytics_counts.py).
+ENGAGEMENT = DAY_COUNTERS
 
 
 @dataclass(frozen=True)
@@ -74,44 +74,56 @@ class Totals:
                 into[measure] += int(count or 0)
 
 
-def issued_over_time(session: Session, scope: Scope, filters: ReportFilter) -> dict[date, int]:
-    """Credentials issued per bucket, by their issue date (`issued_on`)."""
-    bucket = bucket_start(_dialect(session), filters.unit, Credential.issued_on)
-    query = select(bucket, func.count()).where(*_issued_in(scope, filters)).group_by(bucket)
-    return {start: count for start, count in session.execute(query)}
+@dataclass(frozen=True)
+class Counts:
+    """A period's counts: per bucket (the charts) and per achievement and department (the
+    tables)."""
+
+    issued: dict[date, int]
+    engaged: dict[date, dict[str, int]]
+    totals: Totals
 
 
-def engagement_over_time(
-    session: Session, scope: Scope, filters: ReportFilter
-) -> dict[date, dict[str, int]]:
-    """Views, shares, LinkedIn additions and verifications per bucket, by when they happened."""
-    bucket = bucket_start(_dialect(session), filters.unit, AnalyticsEvent.created_at)
-    query = _events(select(bucket, *_event_counts()), scope, filters).group_by(bucket)
-    return {row[0]: dict(zip(ENGAGEMENT, row[1:], strict=True)) for row in session.execute(query)}
-
-
-def totals(session: Session, scope: Scope, filters: ReportFilter) -> Totals:
-    """Each achievement's and department's counts over the period: two queries, each grouped by
-    (achievement, department), whatever the number of events."""
-    found = Totals({}, {})
-    pair = (Credential.achievement_id, Credential.department_id)
-    issued = select(*pair, func.count()).where(*_issued_in(scope, filters)).group_by(*pair)
-    for achievement_id, department_id, count in session.execute(issued):
-        found.add(achievement_id, department_id, {ISSUED: count})
-    # Events counted per credential first, then joined to their credentials: one look-up per
-    # credential, not one per event.
-    per_credential = (
-        _events(select(AnalyticsEvent.credential_id, *_event_counts()), scope, filters)
-        .group_by(AnalyticsEvent.credential_id)
-        .subquery()
+def count(session: Session, scope: Scope, filters: ReportFilter) -> Counts:
+    """Every count of the period: credentials by their issue date (`issued_on`), the events'
+    day counts by when they happened; each grouped once by bucket and once by achievement (in
+    SQL: per (bucket, achievement) would bring a year of days times achievements into Python).
+    Departments are their achievements' (store/reporting_tables.py)."""
+    dialect = _dialect(session)
+    issued_in, days_in = _issued_in(scope, filters), _days_in(scope, filters)
+    issued_bucket = bucket_start(dialect, filters.unit, Credential.issued_on)
+    days_bucket = bucket_start(dialect, filters.unit, AnalyticsDay.day)
+    found = Counts(
+        issued=dict(
+            session.execute(
+                select(issued_bucket, func.count()).where(*issued_in).group_by(issued_bucket)
+            ).all()
+        ),
+        engaged={
+            start: dict(zip(ENGAGEMENT, sums, strict=True))
+            for start, *sums in session.execute(
+                select(days_bucket, *_day_sums()).where(*days_in).group_by(days_bucket)
+            )
+        },
+        totals=Totals({}, {}),
     )
-    engaged = (
-        select(*pair, *(func.sum(per_credential.c[measure]) for measure in ENGAGEMENT))
-        .join_from(per_credential, Credential, Credential.id == per_credential.c.credential_id)
-        .group_by(*pair)
-    )
-    for achievement_id, department_id, *sums in session.execute(engaged):
-        found.add(achievement_id, department_id, dict(zip(ENGAGEMENT, sums, strict=True)))
+    department_of: dict[int, int] = {
+        id_: department_id
+        for id_, department_id in session.execute(
+            select(Achievement.id, Achievement.department_id).where(
+                Achievement.organization_id == scope.organization_id
+            )
+        )
+    }
+    per_achievement = Credential.achievement_id
+    issued = select(per_achievement, func.count()).where(*issued_in).group_by(per_achievement)
+    for achievement_id, times in session.execute(issued):
+        found.totals.add(achievement_id, department_of[achievement_id], {ISSUED: times})
+    per_achievement = AnalyticsDay.achievement_id
+    engaged = select(per_achievement, *_day_sums()).where(*days_in).group_by(per_achievement)
+    for achievement_id, *sums in session.execute(engaged):
+        measures = dict(zip(ENGAGEMENT, sums, strict=True))
+        found.totals.add(achievement_id, department_of[achievement_id], measures)
     return found
 
 
@@ -147,39 +159,27 @@ def _issued_in(scope: Scope, filters: ReportFilter) -> list[ColumnElement[bool]]
     ]
 
 
-def _event_counts() -> list[ColumnElement[int]]:
-    is_share = AnalyticsEvent.kind == kinds.SHARE
-    linkedin = and_(is_share, AnalyticsEvent.channel == LINKEDIN_PROFILE)
-    return [
-        func.count(case((AnalyticsEvent.kind == kinds.VIEW, 1))).label(VIEWED),
-        func.count(case((is_share, 1))).label(SHARED),
-        func.count(case((linkedin, 1))).label(ADDED_TO_LINKEDIN),
-        func.count(case((AnalyticsEvent.kind == kinds.VERIFY, 1))).label(VERIFIED),
+def _day_sums() -> list[ColumnElement[int]]:
+    return [func.sum(AnalyticsDay.__table__.c[counter]) for counter in DAY_COUNTERS]
+
+
+def _days_in(scope: Scope, filters: ReportFilter) -> list[ColumnElement[bool]]:
+    """The scope's counted days of the period, of one achievement or department's."""
+    conditions = [
+        AnalyticsDay.organization_id == scope.organization_id,
+        AnalyticsDay.day >= filters.start,
+        AnalyticsDay.day <= filters.end,
     ]
-
-
-def _events(query: Select[Any], scope: Scope, filters: ReportFilter) -> Select[Any]:
-    """`query` over the scope's view, share and verify events of the period.
-
-    Of one achievement or department: the events of its credentials (`credential_id IN`), read
-    through the (credential_id, created_at) index, a range per credential. The organization
-    is then the credentials' (asking it of the events too would make SQLite scan all of the
-    organization's events of the period instead)."""
-    conditions = _credential_conditions(scope, filters)
-    if conditions:
-        credentials = select(Credential.id).where(
-            Credential.organization_id == scope.organization_id, *conditions
+    if filters.achievement_id is not None:
+        conditions.append(AnalyticsDay.achievement_id == filters.achievement_id)
+    departments = [d for d in (scope.department_id, filters.department_id) if d is not None]
+    if departments:
+        conditions.append(
+            AnalyticsDay.achievement_id.in_(
+                select(Achievement.id).where(
+                    Achievement.organization_id == scope.organization_id,
+                    *(Achievement.department_id == department for department in departments),
+                )
+            )
         )
-        of_scope = AnalyticsEvent.credential_id.in_(credentials)
-    else:
-        of_scope = AnalyticsEvent.organization_id == scope.organization_id
-    return query.where(
-        of_scope,
-        AnalyticsEvent.created_at >= _midnight(filters.start),
-        AnalyticsEvent.created_at < _midnight(filters.end + timedelta(days=1)),
-        AnalyticsEvent.kind.in_((kinds.VIEW, kinds.SHARE, kinds.VERIFY)),
-    )
-
-
-def _midnight(day: date) -> datetime:
-    return datetime.combine(day, time(), tzinfo=UTC)
+    return conditions

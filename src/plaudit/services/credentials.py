@@ -23,7 +23,14 @@ from plaudit.domain.errors import DomainError, Duplicate, Invalid, NotFound
 from plaudit.domain.recipients import user_uuid
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import is_blank, is_set, normalize_email
-from plaudit.services import achievements, credential_status, credits, events, visible
+from plaudit.services import (
+    achievements,
+    analytics_counts,
+    credential_status,
+    credits,
+    events,
+    visible,
+)
 from plaudit.store.tables import Achievement, Credential, EvidenceItem, Reference
 
 AchievementCache = dict[int | str, Achievement]
@@ -232,7 +239,9 @@ def change(
     expired_before = credential.expired_on
     rules.check_sizes(data)
     if is_set(data.achievement_ref) and not is_blank(data.achievement_ref):
+        achievement_before = credential.achievement_id
         _set_achievement(credential, _achievement(session, scope, data.achievement_ref))
+        analytics_counts.move(session, credential, achievement_before)
     achievement = credential.achievement
     rules.check_recipient_change(data.recipient)
     _apply_recipient(credential, data.recipient)
@@ -297,6 +306,7 @@ def remove(session: Session, credential: Credential) -> Credential:
     ):
         following.replaces_id = None
     events.badge(session, credential, events.BADGE_DELETED)
+    analytics_counts.forget(session, credential)
     session.delete(credential)
     session.flush()
     return credential

@@ -24,7 +24,6 @@ class DashboardSession(Row):
         String(64), unique=True, doc="HMAC-SHA256 of the token under the server's secret."
     )
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     via: Mapped[str] = mapped_column(String(16), doc="password, link, oidc or saml")
 
 
@@ -41,10 +40,16 @@ class OneTimeLink(Row):
         index=True,
         doc="None for the first owner's link: its follower becomes the member.",
     )
-    purpose: Mapped[str] = mapped_column(String(16), doc="first_owner, invite or reset")
+    purpose: Mapped[str] = mapped_column(
+        String(16), doc="first_owner, invite, reset or saml_request"
+    )
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answer: Mapped[dict[str, Any] | None] = mapped_column(
+        JsonType,
+        doc="A SAML request's checked answer, until the browser that sent it takes it up.",
+    )
 
 
 class SsoConnection(Row):

@@ -1,11 +1,21 @@
-"""Reporting: data exports with their files, and the analytics events credentials collect."""
+"""Reporting: data exports with their files, the analytics events credentials collect, and
+those events counted per day and per credential."""
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from plaudit.store.tables import IdType, Row, org_fk
+from plaudit.store.tables import Base, IdType, Row, org_fk
 
 
 class DataExportFile(Row):
@@ -66,3 +76,41 @@ class AnalyticsEvent(Row):
     kind: Mapped[str] = mapped_column(String(16))
     channel: Mapped[str | None] = mapped_column(String(64))
     by_recipient: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class AnalyticsDay(Base):
+    """One achievement's events of one UTC day, counted as they are written
+    (services/analytics_counts.py): what the dashboard's charts add up.
+
+    Not keyed by department: a credential's department is always its achievement's
+    (services/credentials.py sets both, services/achievements.py moves both)."""
+
+    __tablename__ = "analytics_days"
+
+    organization_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    achievement_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("achievements.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    viewed: Mapped[int] = mapped_column(Integer, default=0)
+    shared: Mapped[int] = mapped_column(Integer, default=0)
+    added_to_linkedin: Mapped[int] = mapped_column(Integer, default=0)
+    verified: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CredentialEngagement(Base):
+    """One credential's views and shares of all time, counted as they are written: what its
+    row in the dashboard's list shows and sorts by. Gone with the credential."""
+
+    __tablename__ = "credential_engagement"
+
+    credential_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("credentials.id", ondelete="CASCADE"), primary_key=True
+    )
+    organization_id: Mapped[int] = mapped_column(
+        IdType, ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    views: Mapped[int] = mapped_column(Integer, default=0)
+    shares: Mapped[int] = mapped_column(Integer, default=0)

@@ -21,9 +21,11 @@ from uuid import uuid4
 
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from plaudit.domain import analytics as rules
+from plaudit.services import analytics_counts
 from plaudit.store.db import Database
 from plaudit.store.reporting_tables import AnalyticsEvent
 from plaudit.store.tables import Credential, utcnow
@@ -84,18 +86,20 @@ class PageViews:
         return bool(self._pending)
 
     def flush(self) -> int:
-        """Writes the pending views in one transaction of their own; how many it wrote."""
+        """Writes the pending views in one transaction of their own, and counts them
+        (services/analytics_counts.py); how many it wrote. The views of a credential deleted
+        since are dropped."""
         views = self._take()
         if not views:
             return 0
         try:
             with self.database.writing_session() as session:
-                session.execute(insert(AnalyticsEvent), views)
+                written = _write(session, views)
                 session.commit()
         except BaseException:
             self._restore(views)
             raise
-        return len(views)
+        return written
 
     def _take(self) -> list[dict[str, Any]]:
         with self._lock:
@@ -109,6 +113,21 @@ class PageViews:
     def _restore(self, views: list[dict[str, Any]]) -> None:
         with self._lock:
             self._pending[:0] = views[: max(0, MAX_PENDING - len(self._pending))]
+
+
+def _write(session: Session, views: list[dict[str, Any]]) -> int:
+    found = analytics_counts.homes(session, (view["credential_id"] for view in views))
+    kept = [view for view in views if view["credential_id"] in found]
+    if kept:
+        session.execute(insert(AnalyticsEvent), kept)
+        counted = [
+            analytics_counts.Event(
+                view["credential_id"], view["kind"], view["channel"], view["created_at"]
+            )
+            for view in kept
+        ]
+        analytics_counts.count(session, counted, found)
+    return len(kept)
 
 
 def of(request: Request) -> PageViews:
