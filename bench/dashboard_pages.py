@@ -218,6 +218,7 @@ def pages(achievement_id: int, credential_id: int, today: date) -> dict[str, str
         "team": "/dashboard/team",
         "keys": "/dashboard/keys",
         "webhooks": "/dashboard/webhooks",
+        "openedx": "/dashboard/openedx",
         "settings": "/dashboard/settings",
         "single_sign_on": "/dashboard/settings/sso",
     }

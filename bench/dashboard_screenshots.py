@@ -210,6 +210,15 @@ def walk(page: Page, base_url: str, owner_link: str, camera: Camera, files: Path
     page.goto(f"{base_url}/dashboard/webhooks")
     camera.shoot(page, "webhooks")
 
+    page.goto(f"{base_url}/dashboard/openedx")
+    page.get_by_label("JWT issuer").fill("https://lms.example.org/oauth2")
+    page.get_by_label("JWT audience").fill("lms-key")
+    page.get_by_label("JWT secret").fill("screenshots secret, not a secret")
+    page.get_by_label("Service user").fill("credentials_service_user")
+    page.get_by_role("button", name="Connect the site").click()
+    expect(page.get_by_role("status")).to_contain_text("The site is connected")
+    camera.shoot(page, "openedx")
+
     page.goto(f"{base_url}/dashboard/team")
     page.get_by_label("Name", exact=True).fill("Ivan Issuer")
     page.get_by_label("Email", exact=True).fill("ivan@example.com")

@@ -21,6 +21,7 @@ NAVIGATION: tuple[tuple[str, str, Action], ...] = (
     ("/dashboard/team", "Team", Action.TEAM),
     ("/dashboard/keys", "API keys", Action.INTEGRATIONS),
     ("/dashboard/webhooks", "Webhooks", Action.INTEGRATIONS),
+    ("/dashboard/openedx", "Open edX", Action.INTEGRATIONS),
     ("/dashboard/settings", "Settings", Action.SETTINGS),
 )
 

@@ -5,10 +5,12 @@ kept encrypted under the server's secret (AES-256-GCM, bound to the issuer), nev
 only decrypted to check a token. Connecting an issuer again replaces its settings."""
 
 from dataclasses import dataclass, field
+from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from plaudit.domain import limits
 from plaudit.domain.errors import NotFound, invalid_field
 from plaudit.openbadges.keys import (
     KeyUnavailable,
@@ -53,6 +55,8 @@ def connect(
     username = (service_username or "").strip() or None
     if username is not None and len(username) > FIELD_LENGTH:
         raise invalid_field("service_username", f"is longer than {FIELD_LENGTH} characters")
+    if limits.contains_nul(username):
+        raise invalid_field("service_username", "contains a NUL character")
     ciphertext, key_id = encrypt_private_key(
         jwt_secret.encode(), server_secret, _associated_data(issuer)
     )
@@ -80,13 +84,15 @@ def _check(*, jwt_secret: str, jwt_issuer: str, jwt_audience: str) -> None:
             raise invalid_field(name, "can't be blank")
         if len(value) > FIELD_LENGTH:
             raise invalid_field(name, f"is longer than {FIELD_LENGTH} characters")
+        if limits.contains_nul(value):  # PostgreSQL text cannot hold it
+            raise invalid_field(name, "contains a NUL character")
 
 
 def site_key(session: Session, server_secret: bytes, issuer: str) -> SiteKey | None:
     """The site whose issuer is `issuer`, its secret decrypted; None when no site has it or the
     secret was encrypted under another server secret (its tokens cannot be checked)."""
     site = session.scalar(select(OpenedxSite).where(OpenedxSite.jwt_issuer == issuer))
-    if site is None or site.encryption_key_id != encryption_key_id(server_secret):
+    if site is None or not secret_usable(site, server_secret):
         return None
     try:
         secret = decrypt_private_key(
@@ -108,6 +114,35 @@ def list_sites(session: Session, organization_id: int | None = None) -> list[Ope
     if organization_id is not None:
         query = query.where(OpenedxSite.organization_id == organization_id)
     return list(session.scalars(query))
+
+
+def secret_usable(site: OpenedxSite, server_secret: bytes) -> bool:
+    """Whether the site's secret was encrypted under `server_secret` (after the server's secret
+    changes, the site's tokens fail until it is connected again with its secret)."""
+    return site.encryption_key_id == encryption_key_id(server_secret)
+
+
+def get(session: Session, organization_id: int, site_uuid: str) -> OpenedxSite:
+    """The organization's site by its public id; another organization's is not found."""
+    try:
+        wanted = UUID(site_uuid)
+    except ValueError:
+        raise NotFound("Open edX site") from None
+    site = session.scalar(
+        select(OpenedxSite).where(
+            OpenedxSite.organization_id == organization_id, OpenedxSite.uuid == wanted
+        )
+    )
+    if site is None:
+        raise NotFound("Open edX site")
+    return site
+
+
+def disconnect(session: Session, organization_id: int, site_uuid: str) -> None:
+    """Forgets the site: its tokens stop authenticating at once; the credentials it issued stay
+    the organization's."""
+    session.delete(get(session, organization_id, site_uuid))
+    session.flush()
 
 
 def _associated_data(issuer: str) -> bytes:
