@@ -22,6 +22,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from plaudit.command_support import (
+    CommandFailed,
+    domain_message,
+    open_database,
+    pick_organization_id,
+)
 from plaudit.domain.errors import DomainError, Invalid, NotFound, Replaced
 
 if TYPE_CHECKING:
@@ -32,12 +38,7 @@ if TYPE_CHECKING:
     from plaudit.store.db import Database
 
 logger = logging.getLogger("plaudit.cli")
-COMMAND_LOCK_TIMEOUT_SECONDS = 60.0
 WORKER_HEALTHCHECK_SECONDS = 60
-
-
-class CommandFailed(Exception):
-    """A command cannot do what was asked; the message is the line the user sees."""
 
 
 # A bad option or an unknown command: Typer's click raises it (the package Typer vendors since
@@ -82,7 +83,7 @@ def _failure_message(error: Exception) -> str | None:
     from plaudit.store.outage import DatabaseUnavailable
 
     if isinstance(error, DomainError):
-        return _domain_message(error)
+        return domain_message(error)
     if isinstance(error, CommandFailed | SecretUnavailable | KeyUnavailable):
         return str(error)
     if isinstance(error, ValidationError):
@@ -107,13 +108,6 @@ def _fail(message: str, status: int = 1, command: str = "plaudit") -> NoReturn:
     line = " ".join(message.split())
     typer.echo(f"{command}: {line}", err=True)
     raise typer.Exit(status)
-
-
-def _domain_message(error: DomainError) -> str:
-    if isinstance(error, Invalid):
-        reasons = [f"{name} {why}" for name, whys in error.fields.items() for why in whys]
-        return "; ".join(reasons) or error.code
-    return str(error)
 
 
 def _settings_message(error: "ValidationError") -> str:
@@ -149,39 +143,6 @@ def _start() -> None:
     from plaudit.settings import get_settings
 
     configure_logging(get_settings().log_level)
-
-
-def _database() -> "Database":
-    # A command (and the migration `serve` runs first) waits for locks as long as it takes
-    # another process to migrate, not the few seconds after which a request is answered 503.
-    from plaudit.settings import get_settings
-    from plaudit.store.db import Database
-    from plaudit.store.migrate import upgrade
-
-    database = Database(
-        get_settings().resolved_database_url, lock_timeout_seconds=COMMAND_LOCK_TIMEOUT_SECONDS
-    )
-    upgrade(database.engine)
-    return database
-
-
-def _organization_id(database: "Database", given: int | None) -> int:
-    from plaudit.services import organizations
-    from plaudit.store.tables import Organization
-
-    with database.session(readonly=True) as session:
-        if given is not None:
-            if session.get(Organization, given) is None:
-                raise CommandFailed(f"no organization {given} (`plaudit orgs list` shows them)")
-            return given
-        found = organizations.list_organizations(session)
-    if not found:
-        raise CommandFailed("no organization yet: make one with `plaudit orgs create NAME`")
-    if len(found) > 1:
-        raise CommandFailed(
-            f"{len(found)} organizations: name one with --org (`plaudit orgs list` shows them)"
-        )
-    return found[0].id
 
 
 def _report_locked_out(database: "Database", secret: bytes) -> None:
@@ -229,7 +190,7 @@ def serve(
 
     settings = _listening_on(host, port)
     secret = server_secret(settings)
-    database = _database()
+    database = open_database()
     _report_locked_out(database, secret)
     with database.transaction() as session:
         issuer_dids.record_current(session, settings.public_base_url)
@@ -270,7 +231,7 @@ def init(
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
+    database = open_database()
     with database.transaction() as session:
         organization, created = organizations.ensure_organization(session, settings.demo_org_name)
         keys.ensure_key(session, organization, secret)  # its signing key
@@ -336,7 +297,7 @@ def orgs_create(
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
+    database = open_database()
     with database.transaction() as session:
         organization = organizations.create_named(session, name)
         issued = api_keys.create_key(session, organization.id, label="plaudit orgs create")
@@ -367,8 +328,8 @@ def orgs_owner_link(
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         owner_link = _owner_link(session, organization_id, settings, secret)
     _echo_owner_link(owner_link)
@@ -387,8 +348,8 @@ def orgs_reset_link(
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         member, purpose, token = links.for_member(
             session, organization_id, email, secret=secret, now=datetime.now(UTC)
@@ -407,7 +368,7 @@ def orgs_list(
     """List the organizations: id, UUID and name."""
     from plaudit.services import organizations
 
-    database = _database()
+    database = open_database()
     with database.session(readonly=True) as session:
         found = organizations.list_organizations(session)
     if as_json:
@@ -430,8 +391,8 @@ def keys_create(
     """Create an API key (account-wide, or scoped to one department)."""
     from plaudit.services import api_keys
 
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     try:
         with database.transaction() as session:
             issued = api_keys.create_key(session, organization_id, department, label)
@@ -455,8 +416,8 @@ def keys_list(org: Annotated[int | None, typer.Option(help="Organization id.")] 
     """List an organization's keys (prefixes only; secrets are never stored)."""
     from plaudit.services import api_keys
 
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.session() as session:
         for key in api_keys.list_keys(session, organization_id):
             state = "revoked" if key.revoked_at else "active"
@@ -469,7 +430,7 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key or its prefi
     """Revoke a key: it stops working at once."""
     from plaudit.services import api_keys
 
-    database = _database()
+    database = open_database()
     with database.transaction() as session:
         key = api_keys.revoke_key(session, prefix)
         typer.echo(f"Revoked {key.prefix}.")
@@ -487,8 +448,8 @@ def credentials_revoke(
     from plaudit.services import badge_lifecycle
     from plaudit.services import credentials as credential_service
 
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     scope = Scope(organization_id)
     try:
         with database.transaction() as session:
@@ -510,8 +471,8 @@ def credits_set(
     from plaudit.services import credits
 
     balance = None if amount.strip().lower() == "unlimited" else _whole_number(amount)
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     try:
         with database.transaction() as session:
             credits.set_balance(session, organization_id, balance)
@@ -525,8 +486,8 @@ def credits_show(org: Annotated[int | None, typer.Option(help="Organization id."
     """Print an organization's credit balance."""
     from plaudit.services import organizations
 
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.session() as session:
         left = organizations.get_organization(session, organization_id).credits_remaining
     typer.echo("unlimited" if left is None else str(left))
@@ -548,7 +509,7 @@ def worker() -> None:
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
+    database = open_database()
     _report_locked_out(database, secret)
     run_until_signalled(Worker(database, settings))
     database.dispose()
@@ -586,7 +547,7 @@ def verify(
         examined = workers.examine_blocking(data)
     finally:
         workers.close()
-    database = _database()
+    database = open_database()
     remote = RemoteIssuers(FetchPolicy.of(settings))
 
     def conclude(fetched: Fetched | None) -> tuple[Verification, Wanted]:
@@ -630,8 +591,8 @@ def signing_show(org: Annotated[int | None, typer.Option(help="Organization id."
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         organization = organizations.get_organization(session, organization_id)
         keys.ensure_key(session, organization, secret)
@@ -659,8 +620,8 @@ def signing_rotate(
 
     settings = get_settings()
     secret = server_secret(settings)
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         organization = organizations.get_organization(session, organization_id)
         row = keys.rotate(session, organization, secret)
@@ -679,8 +640,8 @@ def signing_did_method(
 
     if method not in did.METHODS:
         raise CommandFailed("the DID method is web or key")
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         organizations.get_organization(session, organization_id).did_method = method
     typer.echo(f"Organization {organization_id} now signs as did:{method}.")
@@ -689,7 +650,7 @@ def signing_did_method(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Apply every pending migration."""
-    _database().dispose()
+    open_database().dispose()
     typer.echo("Database is up to date.")
 
 

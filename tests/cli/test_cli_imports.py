@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import plaudit.cli  # noqa: F401  first: it imports plaudit/notifications/cli.py, which needs it
 from plaudit.notifications import cli as outbox_cli
 from plaudit.store import notification_tables
 

@@ -20,16 +20,28 @@ from tests.support.serving import wait_until_serving
 PLAUDIT = str(Path(sys.executable).parent / "plaudit")
 
 
-@pytest.fixture
-def env(database_url: str, tmp_path: Path) -> dict[str, str]:
+@pytest.fixture(scope="module")
+def env(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """One data directory per backend, shared by the module's servers (they only read)."""
+    data = tmp_path_factory.mktemp("serve-address")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("PLAUDIT_")}
     return {
         **clean,
         "PLAUDIT_DATABASE_URL": database_url,
-        "PLAUDIT_DATA_DIR": str(tmp_path),
-        "PLAUDIT_DEMO_ORG_NAME": f"Demo {tmp_path.name}",
+        "PLAUDIT_DATA_DIR": str(data),
+        "PLAUDIT_DEMO_ORG_NAME": f"Demo {data.name}",
         "PLAUDIT_WORKER_IN_PROCESS": "false",
     }
+
+
+@pytest.fixture(scope="module")
+def organization_uuid(env: dict[str, str]) -> str:
+    """The demo organization whose DID the servers are asked for (`plaudit init` once)."""
+    init = subprocess.run(
+        [PLAUDIT, "init", "--json"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert init.returncode == 0, init.stderr
+    return json.loads(init.stdout)["organization_uuid"]
 
 
 @contextmanager
@@ -48,12 +60,8 @@ def serving(env: dict[str, str], *options: str) -> Iterator[None]:
         server.communicate(timeout=30)
 
 
-def addresses(base: str, env: dict[str, str]) -> tuple[str, str]:
-    """The verify page's stylesheet URL and the demo organization's DID."""
-    init = subprocess.run(
-        [PLAUDIT, "init", "--json"], env=env, capture_output=True, text=True, timeout=60
-    )
-    organization_uuid = json.loads(init.stdout)["organization_uuid"]
+def addresses(base: str, organization_uuid: str) -> tuple[str, str]:
+    """The verify page's stylesheet URL and the organization's DID."""
     page = httpx.get(f"{base}/verify").text
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
     assert stylesheet is not None
@@ -61,30 +69,30 @@ def addresses(base: str, env: dict[str, str]) -> tuple[str, str]:
     return stylesheet.group(1), did
 
 
-def test_the_port_option_reaches_every_url(env: dict[str, str]) -> None:
+def test_the_port_option_reaches_every_url(env: dict[str, str], organization_uuid: str) -> None:
     port = free_port()
     with serving(env, "--host", "127.0.0.1", "--port", str(port)):
         wait_until_serving(f"http://127.0.0.1:{port}")
-        stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
+        stylesheet, did = addresses(f"http://127.0.0.1:{port}", organization_uuid)
     assert stylesheet.startswith(f"http://127.0.0.1:{port}/")
     assert did.startswith(f"did:web:127.0.0.1%3A{port}:orgs:")
 
 
-def test_a_wildcard_host_gives_localhost(env: dict[str, str]) -> None:
+def test_a_wildcard_host_gives_localhost(env: dict[str, str], organization_uuid: str) -> None:
     port = free_port()
     with serving(env, "--host", "0.0.0.0", "--port", str(port)):
         wait_until_serving(f"http://127.0.0.1:{port}")
-        stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
+        stylesheet, did = addresses(f"http://127.0.0.1:{port}", organization_uuid)
     assert stylesheet.startswith(f"http://localhost:{port}/")
     assert did.startswith(f"did:web:localhost%3A{port}:orgs:")
 
 
-def test_the_base_url_setting_wins(env: dict[str, str]) -> None:
+def test_the_base_url_setting_wins(env: dict[str, str], organization_uuid: str) -> None:
     port = free_port()
     env = {**env, "PLAUDIT_BASE_URL": "https://credentials.example.org"}
     with serving(env, "--host", "127.0.0.1", "--port", str(port)):
         wait_until_serving(f"http://127.0.0.1:{port}")
-        stylesheet, did = addresses(f"http://127.0.0.1:{port}", env)
+        stylesheet, did = addresses(f"http://127.0.0.1:{port}", organization_uuid)
     assert stylesheet.startswith("https://credentials.example.org/")
     assert did.startswith("did:web:credentials.example.org:orgs:")
 

@@ -207,5 +207,12 @@ def run_until_signalled(worker: Worker) -> None:
     """Run in the main thread until SIGTERM or SIGINT; the job under way is finished first."""
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+        signal.signal(signum, lambda *_: stop_soon(stop))
     worker.run(stop)
+
+
+def stop_soon(stop: threading.Event) -> None:
+    """Sets `stop` for a signal handler, from another thread: the handler runs in the main
+    thread, which may be inside `stop.wait()` holding the Event's lock, and `Event.set` takes
+    that lock again (not reentrant): set there, the worker would hang for ever on SIGTERM."""
+    threading.Thread(target=stop.set, name="plaudit-worker-stop", daemon=True).start()

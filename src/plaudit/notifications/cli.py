@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plaudit.cli import CommandFailed, _database
+from plaudit.command_support import CommandFailed, open_database
 
 if TYPE_CHECKING:
     from plaudit.jobs.registry import PeriodicContext
@@ -42,7 +42,7 @@ def _print(
     if webhooks:
         _print_deliveries(organization_id, states, limit, as_json)
         return
-    database = _database()
+    database = open_database()
     with database.session(readonly=True) as session:
         rows, total = outbox.page(session, organization_id, states, limit=limit)
     for row in rows:
@@ -65,7 +65,7 @@ def _print_deliveries(
 ) -> None:
     from plaudit.notifications import webhook_outbox
 
-    database = _database()
+    database = open_database()
     with database.session(readonly=True) as session:
         shown, total = webhook_outbox.page(session, organization_id, states, limit=limit)
     for delivery in shown:
@@ -130,7 +130,7 @@ def retry(
     from plaudit.store.tables import utcnow
 
     settings = get_settings()
-    database = _database()
+    database = open_database()
     if webhooks:
         with database.transaction() as session:
             count = webhook_outbox.replay_all(session, utcnow(), ids or ())

@@ -9,7 +9,12 @@ from typing import Annotated, Any
 
 import typer
 
-from plaudit.cli import CommandFailed, _database, _domain_message, _organization_id
+from plaudit.command_support import (
+    CommandFailed,
+    domain_message,
+    open_database,
+    pick_organization_id,
+)
 from plaudit.domain.errors import Invalid
 from plaudit.domain.openedx_catalog import CatalogProgram, parse_programs
 
@@ -34,8 +39,8 @@ def import_catalog(
     from plaudit.services import openedx_catalog_import
 
     programs = [program for file in files for program in _read(file)]
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         result = openedx_catalog_import.import_programs(session, organization_id, programs)
     if as_json:
@@ -59,4 +64,4 @@ def _read(file: Path) -> list[CatalogProgram]:
     try:
         return parse_programs(document)
     except Invalid as error:
-        raise CommandFailed(f"{file}: {_domain_message(error)}") from None
+        raise CommandFailed(f"{file}: {domain_message(error)}") from None

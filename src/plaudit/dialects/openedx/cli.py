@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from plaudit.cli import CommandFailed, _database, _organization_id
+from plaudit.command_support import CommandFailed, open_database, pick_organization_id
 from plaudit.dialects.openedx.catalog_cli import catalog_app
 
 if TYPE_CHECKING:
@@ -48,8 +48,8 @@ def connect(
     if jwt_secret == "-":
         jwt_secret = sys.stdin.readline().rstrip("\r\n")
     secret = server_secret(get_settings())
-    database = _database()
-    organization_id = _organization_id(database, org)
+    database = open_database()
+    organization_id = pick_organization_id(database, org)
     with database.transaction() as session:
         site = openedx_sites.connect(
             session,
@@ -79,9 +79,9 @@ def sites(
     """List the connected sites (never their secrets)."""
     from plaudit.services import openedx_sites
 
-    database = _database()
+    database = open_database()
     if org is not None:
-        _organization_id(database, org)
+        pick_organization_id(database, org)
     with database.session(readonly=True) as session:
         rows = [_site_json(site) for site in openedx_sites.list_sites(session, org)]
     if as_json:
