@@ -20,9 +20,7 @@ import argparse
 import asyncio
 import csv
 import io
-import json
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +33,7 @@ from issue_credentials import (
     REQUEST_TIMEOUT_SECONDS,
     database_label,
     log,
-    plaudit_executable,
+    plaudit_init,
     run,
     run_load,
     server_environment,
@@ -62,22 +60,6 @@ def parse_args() -> argparse.Namespace:
     if args.rows < 1 or args.concurrency < 1:
         parser.error("--rows and --concurrency must be at least 1")
     return args
-
-
-def initialize(env: dict[str, str]) -> dict[str, Any]:
-    """`plaudit init --json`: the API key and the first owner's link."""
-    completed = subprocess.run(
-        [str(plaudit_executable()), "init", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stderr)
-        raise RuntimeError(f"plaudit init failed with exit status {completed.returncode}")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
 
 
 def spreadsheet(rows: int) -> bytes:
@@ -163,7 +145,7 @@ def import_rows(client: httpx.Client, group_id: int, rows: int) -> dict[str, flo
 def benchmark(args: argparse.Namespace) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="plaudit-bench-") as data_dir:
         env = server_environment(Path(data_dir), args.database_url)
-        setup = initialize(env)
+        setup = plaudit_init(env)
         with serving(env, 1) as base_url:
             key = {"Authorization": f"Token token={setup['api_key']}"}
             with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:

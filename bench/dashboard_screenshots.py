@@ -15,12 +15,9 @@ The exit status is non-zero if a page scrolls sideways at phone width.
 
 import argparse
 import io
-import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 import httpx
 from PIL import Image
@@ -29,25 +26,14 @@ from playwright.sync_api import Page, expect, sync_playwright
 from issue_credentials import (
     free_port,
     log,
-    plaudit_executable,
+    plaudit_init,
     server_environment,
     start_server,
     stop_server,
     wait_until_healthy,
 )
+from screenshots import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
 MAX_HEIGHT = 2400
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "dashboard"
 PASSWORD = "screenshots passphrase, not a secret"
@@ -69,19 +55,6 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=DOCS)
     return parser.parse_args()
-
-
-def init(env: dict[str, str]) -> dict[str, Any]:
-    """`plaudit init --json`: the demo organization's API key and first-owner link."""
-    done = subprocess.run(
-        [str(plaudit_executable()), "init", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    made: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
-    return made
 
 
 def demo_data(base_url: str, api_key: str) -> None:
@@ -274,7 +247,7 @@ def main() -> int:
         base_url = f"http://127.0.0.1:{port}"
         env = server_environment(Path(data_dir), None)
         env["PLAUDIT_BASE_URL"] = base_url
-        made = init(env)
+        made = plaudit_init(env)
         server = start_server(env, port, 1)
         try:
             wait_until_healthy(base_url, server)

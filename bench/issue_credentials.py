@@ -101,6 +101,22 @@ def plaudit_executable() -> Path:
     return Path(sys.executable).parent / "plaudit"
 
 
+def plaudit_init(env: dict[str, str]) -> dict[str, Any]:
+    """`plaudit init --json` in `env`: the demo organization's API key and first-owner link."""
+    completed = subprocess.run(
+        [str(plaudit_executable()), "init", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if completed.returncode != 0:
+        sys.stderr.write(completed.stderr)
+        raise RuntimeError(f"plaudit init failed with exit status {completed.returncode}")
+    made: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return made
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -20,7 +20,7 @@ from plaudit.web.credential_files import file_key
 
 LATEST_EVENTS = 20
 # Share channels that put the credential on LinkedIn (web/credential_links.py).
-LINKEDIN_CHANNELS = frozenset({"linkedin", "linkedin_profile"})
+LINKEDIN_CHANNELS = frozenset({kinds.LINKEDIN, kinds.LINKEDIN_PROFILE})
 KIND_LABELS = {
     kinds.VIEW: "Views",
     kinds.SHARE: "Shares",

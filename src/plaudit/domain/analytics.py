@@ -16,6 +16,11 @@ EVENT_KINDS = (VIEW, SHARE, DOWNLOAD, LINK_CLICK, VERIFY)
 # credential page runs one as it opens).
 ENGAGING = (SHARE, DOWNLOAD, LINK_CLICK)
 
+# Where a share went on LinkedIn: its feed, or the credential added to the person's profile
+# (what the dashboard counts as "added to LinkedIn").
+LINKEDIN = "linkedin"
+LINKEDIN_PROFILE = "linkedin_profile"
+
 # Where it happened: `linkedin`, `twitter`, `pdf`, `badge`, `course_link`...
 _CHANNEL = re.compile(r"[a-z0-9_]{1,64}")
 

@@ -89,3 +89,11 @@ class RateLimited(DomainError):
 
     def __str__(self) -> str:
         return f"rate limit exceeded, retry in {self.retry_after} seconds"
+
+
+def found_uuid(text: str, thing: str) -> UUID:
+    """The UUID a reference names; one that cannot be a UUID names no `thing`: NotFound."""
+    try:
+        return UUID(text)
+    except ValueError:
+        raise NotFound(thing) from None

@@ -27,8 +27,6 @@ from plaudit.store.reporting_tables import AnalyticsDay, AnalyticsEvent, Credent
 from plaudit.store.tables import Credential
 from plaudit.store.time_buckets import bucket_start
 
-# The channel web/credential_links.py records for "Add to LinkedIn profile".
-LINKEDIN_PROFILE = "linkedin_profile"
 DAY_COUNTERS = ("viewed", "shared", "added_to_linkedin", "verified")
 _DAY_KEYS = ("organization_id", "day", "achievement_id")
 # Ids in one IN list: well under what SQLite and PostgreSQL take as bound parameters.
@@ -160,5 +158,6 @@ def _day_counters(event: Event) -> tuple[str, ...]:
     if event.kind == kinds.VERIFY:
         return ("verified",)
     if event.kind == kinds.SHARE:
-        return ("shared", "added_to_linkedin") if event.channel == LINKEDIN_PROFILE else ("shared",)
+        to_profile = event.channel == kinds.LINKEDIN_PROFILE
+        return ("shared", "added_to_linkedin") if to_profile else ("shared",)
     return ()

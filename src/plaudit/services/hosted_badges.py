@@ -7,7 +7,7 @@ from uuid import UUID
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from plaudit.domain.errors import NotFound
+from plaudit.domain.errors import NotFound, found_uuid
 from plaudit.openbadges import status_list
 from plaudit.services import organizations
 from plaudit.services.events import BADGE_DELETED
@@ -17,13 +17,6 @@ from plaudit.store.tables import Achievement, Credential, Design, Organization
 
 # Why a hosted assertion is gone (410). An expired one is still served: its `expires` says so.
 GONE = (status_list.REVOKED, status_list.DELETED)
-
-
-def _uuid(value: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError as error:
-        raise NotFound("badge") from error
 
 
 @dataclass(frozen=True)
@@ -37,7 +30,7 @@ class Hosted:
 def assertion(session: Session, credential_uuid: str) -> Hosted:
     """A published, public credential by UUID. A revoked one, or one deleted after it was
     signed (its status entry outlives it), is gone; anything else is a NotFound."""
-    wanted = _uuid(credential_uuid)
+    wanted = found_uuid(credential_uuid, "badge")
     found = session.scalar(
         select(Credential).where(
             Credential.uuid == wanted,
@@ -79,7 +72,7 @@ def achievement(session: Session, achievement_uuid: str) -> tuple[Achievement, O
     row = session.execute(
         select(Achievement, Organization)
         .join(Organization, Organization.id == Achievement.organization_id)
-        .where(Achievement.uuid == _uuid(achievement_uuid))
+        .where(Achievement.uuid == found_uuid(achievement_uuid, "badge"))
     ).one_or_none()
     if row is None:
         raise NotFound("badge class")
@@ -88,7 +81,7 @@ def achievement(session: Session, achievement_uuid: str) -> tuple[Achievement, O
 
 def organization(session: Session, organization_uuid: str) -> Organization:
     found = session.scalar(
-        select(Organization).where(Organization.uuid == _uuid(organization_uuid))
+        select(Organization).where(Organization.uuid == found_uuid(organization_uuid, "badge"))
     )
     if found is None:
         raise NotFound("issuer")

@@ -5,13 +5,12 @@ kept encrypted under the server's secret (AES-256-GCM, bound to the issuer), nev
 only decrypted to check a token. Connecting an issuer again replaces its settings."""
 
 from dataclasses import dataclass, field
-from uuid import UUID
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import limits
-from plaudit.domain.errors import NotFound, invalid_field
+from plaudit.domain.errors import NotFound, found_uuid, invalid_field
 from plaudit.openbadges.keys import (
     KeyUnavailable,
     decrypt_private_key,
@@ -124,10 +123,7 @@ def secret_usable(site: OpenedxSite, server_secret: bytes) -> bool:
 
 def get(session: Session, organization_id: int, site_uuid: str) -> OpenedxSite:
     """The organization's site by its public id; another organization's is not found."""
-    try:
-        wanted = UUID(site_uuid)
-    except ValueError:
-        raise NotFound("Open edX site") from None
+    wanted = found_uuid(site_uuid, "Open edX site")
     site = session.scalar(
         select(OpenedxSite).where(
             OpenedxSite.organization_id == organization_id, OpenedxSite.uuid == wanted

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, defer
 
 from plaudit.domain import import_mapping
 from plaudit.domain.dates import as_utc
-from plaudit.domain.errors import Conflict, DomainError, Duplicate, Invalid, NotFound
+from plaudit.domain.errors import Conflict, DomainError, Duplicate, Invalid, NotFound, found_uuid
 from plaudit.domain.import_mapping import CellError
 from plaudit.domain.scope import Scope
 from plaudit.domain.values import normalize_email
@@ -73,18 +73,11 @@ def create(
     return found
 
 
-def _uuid(ref: str) -> UUID:
-    try:
-        return UUID(ref)
-    except ValueError:
-        raise NotFound("import") from None
-
-
 def get(session: Session, scope: Scope, ref: str, *, cells: bool = True) -> DashboardImport:
     """An import of the organization by its UUID; another organization's is not found.
     Without `cells` its rows are left unread (megabytes for a large file)."""
     query = select(DashboardImport).where(
-        DashboardImport.uuid == _uuid(ref),
+        DashboardImport.uuid == found_uuid(ref, "import"),
         DashboardImport.organization_id == scope.organization_id,
     )
     found = session.scalar(query if cells else query.options(defer(DashboardImport.rows)))
@@ -324,7 +317,7 @@ def progress(session: Session, scope: Scope, ref: str) -> Progress:
             DashboardImport.started_at,
             DashboardImport.finished_at,
         ).where(
-            DashboardImport.uuid == _uuid(ref),
+            DashboardImport.uuid == found_uuid(ref, "import"),
             DashboardImport.organization_id == scope.organization_id,
         )
     ).first()

@@ -12,13 +12,13 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
-from uuid import UUID, uuid4
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from plaudit.domain import limits
-from plaudit.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from plaudit.domain.errors import Conflict, Forbidden, Invalid, NotFound, found_uuid
 from plaudit.domain.limits import contains_nul
 from plaudit.domain.scope import Scope
 from plaudit.openbadges.keys import (
@@ -187,7 +187,7 @@ def get(session: Session, organization_id: int, subscription_uuid: str) -> Webho
     subscription = session.scalar(
         select(WebhookSubscription).where(
             WebhookSubscription.organization_id == organization_id,
-            WebhookSubscription.uuid == _uuid(subscription_uuid),
+            WebhookSubscription.uuid == found_uuid(subscription_uuid, "webhook"),
         )
     )
     if subscription is None:
@@ -312,10 +312,3 @@ def _check(
         problems["description"] = [f"is too long (maximum is {DESCRIPTION_LENGTH} characters)"]
     if problems:
         raise Invalid(fields=problems)
-
-
-def _uuid(text: str) -> UUID:
-    try:
-        return UUID(text)
-    except ValueError:
-        raise NotFound("webhook") from None

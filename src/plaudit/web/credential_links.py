@@ -48,9 +48,9 @@ def destination(shown: PublicCredential, target: str, base_url: str) -> Outgoing
             credential_url=page_url,
             credential_id=credential.license_id or credential.encoded_id,
         )
-        return Outgoing(events.SHARE, "linkedin_profile", url)
+        return Outgoing(events.SHARE, events.LINKEDIN_PROFILE, url)
     if target == "linkedin":
-        return Outgoing(events.SHARE, "linkedin", share_links.linkedin_share(page_url))
+        return Outgoing(events.SHARE, events.LINKEDIN, share_links.linkedin_share(page_url))
     if target == "x":
         text = f"{credential.name}, from {shown.organization.name}"
         return Outgoing(events.SHARE, "twitter", share_links.x_share(page_url, text))
