@@ -20,7 +20,7 @@ def test_healthz_reports_a_database_that_is_down(tmp_path: Path) -> None:
     unreachable = Database("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
     server = start_live_server(Settings(data_dir=tmp_path), unreachable)
     try:
-        response = httpx.get(f"{server.base_url}/healthz")
+        response = httpx.get(f"{server.base_url}/healthz", timeout=30)
     finally:
         server.stop()
     assert response.status_code == 503

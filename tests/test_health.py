@@ -82,21 +82,21 @@ def test_healthz_on_sqlite_answers_503_while_the_database_cannot_be_opened(
     server = start_live_server(Settings(data_dir=tmp_path / "data"), database)
     try:
         url = f"{server.base_url}/healthz"
-        assert httpx.get(url).json() == {"status": "ok", "database": "up"}
+        assert httpx.get(url, timeout=30).json() == {"status": "ok", "database": "up"}
         ping: DatabasePing = server.server.config.app.state.database_ping
         ping.close()
         database.dispose()
         shutil.move(home, tmp_path / "elsewhere")
         home.write_text("not a directory")
 
-        down = httpx.get(url)
+        down = httpx.get(url, timeout=30)
         assert down.status_code == 503
         assert down.headers["retry-after"] == "15"
         assert down.json() == {"status": "unavailable", "database": "down"}
 
         home.unlink()
         shutil.move(tmp_path / "elsewhere", home)
-        up = httpx.get(url)
+        up = httpx.get(url, timeout=30)
         assert up.status_code == 200
         assert up.headers["content-type"] == "application/json"
         assert up.json() == {"status": "ok", "database": "up"}

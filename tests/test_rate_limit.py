@@ -75,7 +75,7 @@ def test_past_the_limit_requests_get_429_with_retry_after(
         assert_limited(api.get(DETAILS), 60)
         # Every Accredible route counts, whatever the method or key.
         assert_limited(api.post("/v1/credentials", json={}), 60)
-        assert_limited(httpx.get(f"{url}{DETAILS}"), 60)
+        assert_limited(httpx.get(f"{url}{DETAILS}", timeout=30), 60)
 
 
 def test_the_window_slides(settings: Settings, database: Database, tenant: Tenant) -> None:

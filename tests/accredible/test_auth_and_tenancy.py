@@ -117,7 +117,9 @@ def test_another_tenants_objects_are_404_and_unchanged(
 
 def http_with(http: httpx.Client, tenant: Tenant) -> httpx.Client:
     return httpx.Client(
-        base_url=http.base_url, headers={"Authorization": f"Token token={tenant.api_key}"}
+        base_url=http.base_url,
+        headers={"Authorization": f"Token token={tenant.api_key}"},
+        timeout=30,
     )
 
 

@@ -263,7 +263,7 @@ def test_other_tenants_see_nothing(
     intruder = make_tenant(database, "Intruder Inc")
     headers = {"Authorization": f"Token token={intruder.api_key}"}
     group = issued["groups"]["first"]["id"]
-    with httpx.Client(base_url=str(http.base_url), headers=headers) as other:
+    with httpx.Client(base_url=str(http.base_url), headers=headers, timeout=30) as other:
         assert all_credentials(other)["credentials"] == []
         assert all_credentials(other, group_id=group)["meta"]["total_count"] == 0
         assert search_v1(other, {"license_id": "LIC-ADA"})["credentials"] == []
@@ -278,7 +278,7 @@ def test_department_keys_see_their_department_only(
     outside = issue(api, create_group(api)["id"])
     key = department_key(database, tenant.organization_id, department)
     with httpx.Client(
-        base_url=str(http.base_url), headers={"Authorization": f"Token token={key}"}
+        base_url=str(http.base_url), headers={"Authorization": f"Token token={key}"}, timeout=30
     ) as scoped:
         assert ids(all_credentials(scoped)) == [int(inside["id"])]
         assert search_v1(scoped, {"license_id": None})["meta"]["total_count"] == 1

@@ -62,6 +62,7 @@ def test_another_tenants_credential_is_not_found(
     other = httpx.Client(
         base_url=live_server.base_url,
         headers={"Authorization": f"Token token={other_tenant.api_key}"},
+        timeout=30,
     )
     license_id = f"LIC-{unique_email()}"
     issue(other, create_group(other)["id"], id=license_id)
@@ -77,7 +78,7 @@ def test_department_scoped_key(
     department_id = add_department(database, tenant.organization_id, "Arts")
     key = department_key(database, tenant.organization_id, department_id)
     scoped = httpx.Client(
-        base_url=live_server.base_url, headers={"Authorization": f"Token token={key}"}
+        base_url=live_server.base_url, headers={"Authorization": f"Token token={key}"}, timeout=30
     )
     outside = issue(api, create_group(api)["id"])
     inside = issue(scoped, create_group(scoped)["id"])

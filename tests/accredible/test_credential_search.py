@@ -498,7 +498,7 @@ def test_v2_other_tenants_see_nothing(
     intruder = make_tenant(database, "Intruder Inc")
     headers = {"Authorization": f"Token token={intruder.api_key}"}
     first = issued["groups"]["first"]["id"]
-    with httpx.Client(base_url=str(http.base_url), headers=headers) as other:
+    with httpx.Client(base_url=str(http.base_url), headers=headers, timeout=30) as other:
         assert search_v2(other, {"query": {}})["meta"]["count"] == 0
         assert search_v2(other, {"query": {"group.id": first}})["credentials"] == []
         assert search_v2(other, {"query": {"uuid": issued["ada"]["uuid"]}})["credentials"] == []
@@ -513,7 +513,7 @@ def test_v2_department_keys_see_their_department_only(
     outside = issue(api, create_group(api)["id"])
     key = department_key(database, tenant.organization_id, department)
     with httpx.Client(
-        base_url=str(http.base_url), headers={"Authorization": f"Token token={key}"}
+        base_url=str(http.base_url), headers={"Authorization": f"Token token={key}"}, timeout=30
     ) as scoped:
         body = search_v2(scoped, {"query": {}, "sort": {"group.name": "asc"}})
         assert ids(body) == [int(inside["id"])] and body["meta"]["count"] == 1

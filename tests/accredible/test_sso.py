@@ -134,6 +134,7 @@ def test_wallet_view_lists_the_recipients_credentials_in_this_organization_only(
     other = httpx.Client(
         base_url=live_server.base_url,
         headers={"Authorization": f"Token token={other_tenant.api_key}"},
+        timeout=30,
     )
     elsewhere = issue(other, create_group(other)["id"], recipient={"email": email})
 
@@ -272,7 +273,7 @@ def test_a_code_signed_with_another_secret_is_not_valid(
 
 
 def test_wallet_needs_a_valid_session(live_server: LiveServer) -> None:
-    with httpx.Client(base_url=live_server.base_url) as browser:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as browser:
         assert browser.get("/wallet").status_code == 401
         browser.cookies.set(COOKIE, "eyJvIjoxLCJlIjoiYUBiLmMifQ.forged.signature")
         response = browser.get("/wallet")
@@ -353,6 +354,7 @@ def test_another_tenants_credential_is_not_found(
     other = httpx.Client(
         base_url=live_server.base_url,
         headers={"Authorization": f"Token token={other_tenant.api_key}"},
+        timeout=30,
     )
     theirs = issue(other, create_group(other)["id"])
     for body in (
@@ -378,6 +380,7 @@ def test_department_scoped_keys_reach_their_department_only(
                 f"Token token={department_key(database, tenant.organization_id, department_id)}"
             )
         },
+        timeout=30,
     )
     email = unique_email()
     outside = issue(api, create_group(api)["id"], recipient={"email": email})

@@ -66,6 +66,7 @@ def test_init_is_idempotent_and_prints_a_working_key(
         response = httpx.get(
             f"{live_server.base_url}/v1/issuer/details",
             headers={"Authorization": f"Token token={key}"},
+            timeout=30,
         )
         assert response.status_code == 200
         assert response.json()["issuer"]["id"] == first["organization_id"]

@@ -50,6 +50,7 @@ def test_orgs_create_prints_a_working_key_and_orgs_list_shows_it(
     details = httpx.get(
         f"{live_server.base_url}/v1/issuer/details",
         headers={"Authorization": f"Token token={made['api_key']}"},
+        timeout=30,
     )
     assert details.status_code == 200
     assert details.json()["issuer"]["id"] == made["organization_id"]

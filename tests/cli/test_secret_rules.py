@@ -115,15 +115,16 @@ def test_a_key_made_under_another_secret_is_reported_refused_cleanly_and_rotated
             f"{base}/v1/issuer/groups",
             headers=headers,
             json={"group": {"name": "g", "course_name": "C", "course_description": "D"}},
+            timeout=30,
         ).json()["group"]
         body = {"credential": {"recipient": {"name": "Ada", "email": "ada@example.com"}}}
         body["credential"]["group_id"] = group["id"]
-        refused = httpx.post(f"{base}/v1/credentials", headers=headers, json=body)
+        refused = httpx.post(f"{base}/v1/credentials", headers=headers, json=body, timeout=30)
         assert refused.status_code == 503
         assert "signing key" in refused.json()["errors"]
         # What must be signed on demand meanwhile (the status list) is a 503 page, not a 500.
         uuid = json.loads(made.stdout)["organization_uuid"]
-        assert httpx.get(f"{base}/orgs/{uuid}/status/revocation").status_code == 503
+        assert httpx.get(f"{base}/orgs/{uuid}/status/revocation", timeout=30).status_code == 503
 
         rotated = subprocess.run(
             [PLAUDIT, "signing", "rotate", "--org", str(organization_id)],
@@ -133,10 +134,10 @@ def test_a_key_made_under_another_secret_is_reported_refused_cleanly_and_rotated
             timeout=60,
         )
         assert rotated.returncode == 0, rotated.stderr
-        issued = httpx.post(f"{base}/v1/credentials", headers=headers, json=body)
+        issued = httpx.post(f"{base}/v1/credentials", headers=headers, json=body, timeout=30)
         assert issued.status_code == 200, issued.text
         encoded = issued.json()["credential"]["encoded_id"]
-        assert httpx.get(f"{base}/c/{encoded}/credential.json").status_code == 200
+        assert httpx.get(f"{base}/c/{encoded}/credential.json", timeout=30).status_code == 200
 
     with _running(["worker"], env_a, tmp_path / "worker.log"):  # now A is the other secret
         _wait_for(lambda: _reported(tmp_path / "worker.log", organization_id), "not reported")

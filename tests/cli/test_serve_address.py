@@ -62,10 +62,10 @@ def serving(env: dict[str, str], *options: str) -> Iterator[None]:
 
 def addresses(base: str, organization_uuid: str) -> tuple[str, str]:
     """The verify page's stylesheet URL and the organization's DID."""
-    page = httpx.get(f"{base}/verify").text
+    page = httpx.get(f"{base}/verify", timeout=30).text
     stylesheet = re.search(r'<link rel="stylesheet" href="([^"]+)"', page)
     assert stylesheet is not None
-    did = httpx.get(f"{base}/orgs/{organization_uuid}/did.json").json()["id"]
+    did = httpx.get(f"{base}/orgs/{organization_uuid}/did.json", timeout=30).json()["id"]
     return stylesheet.group(1), did
 
 

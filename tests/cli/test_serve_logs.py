@@ -59,11 +59,11 @@ def served(
         base = f"http://127.0.0.1:{port}"
         wait_until_serving(base)
         response = httpx.get(
-            f"{base}/v1/issuer/details", headers={"Authorization": f"Token token={key}"}
+            f"{base}/v1/issuer/details", headers={"Authorization": f"Token token={key}"}, timeout=30
         )
         assert response.status_code == 200
         request_id = response.headers["x-request-id"]
-        assert httpx.get(f"{base}/v1/credentials/1").status_code == 401
+        assert httpx.get(f"{base}/v1/credentials/1", timeout=30).status_code == 401
     finally:
         server.terminate()
         stdout, stderr = server.communicate(timeout=30)

@@ -139,11 +139,11 @@ def test_old_credentials_verify_after_the_base_url_changes(
         assert moved.base_url not in json.dumps(document)
         for body, kind in ((json.dumps(document), "application/json"), (jwt, "application/vc+jwt")):
             result = httpx.post(
-                f"{moved.base_url}/verify", content=body, headers={"Content-Type": kind}
+                f"{moved.base_url}/verify", content=body, headers={"Content-Type": kind}, timeout=30
             ).json()
             assert result["valid"] is True, result
         revoke(database, encoded_id)
-        result = httpx.post(f"{moved.base_url}/verify", json=document).json()
+        result = httpx.post(f"{moved.base_url}/verify", json=document, timeout=30).json()
         assert {c["name"]: c["outcome"] for c in result["checks"]}["status"] == "failed"
     finally:
         moved.stop()

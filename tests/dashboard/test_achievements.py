@@ -251,7 +251,7 @@ def test_new_design_opens_the_designer_and_joins_the_gallery(
         assert f'href="{PATH}/new"' in frame.text
         designer = re.search(r'<iframe class="dash-designer" src="([^"]+)"', frame.text)
         assert designer is not None
-        assert httpx.get(designer[1].replace("&amp;", "&")).status_code == 200
+        assert httpx.get(designer[1].replace("&amp;", "&"), timeout=30).status_code == 200
         assert "New badge design" in client.get(f"{PATH}/new").text
     with database.session(readonly=True) as session:
         made = session.scalar(

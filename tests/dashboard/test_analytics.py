@@ -297,7 +297,9 @@ def test_another_organizations_events_never_count(
 ) -> None:
     other = make_tenant(database, "Elsewhere")
     with httpx.Client(
-        base_url=live_server.base_url, headers={"Authorization": f"Token token={other.api_key}"}
+        base_url=live_server.base_url,
+        headers={"Authorization": f"Token token={other.api_key}"},
+        timeout=30,
     ) as other_api:
         group = create_group(other_api, name="Python")
         theirs = issue(other_api, group["id"], issued_on="2025-03-01")

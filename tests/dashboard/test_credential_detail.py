@@ -149,10 +149,11 @@ def test_revoke_is_confirmed_then_revokes_as_the_api_does(
     badge = httpx.get(
         f"{live_server.base_url}{base_path(database, tenant)}/badges/{row.uuid}",
         headers=basic(tenant.api_key),
+        timeout=30,
     ).json()["data"]
     assert badge["state"] == "revoked" and badge["revocation_reason"] == "Exam misconduct"
     assert _events(database, row)[-1] == "badge.state.changed"
-    public = httpx.get(credential["url"])
+    public = httpx.get(credential["url"], timeout=30)
     assert "revoked" in public.text.lower()
 
 
@@ -168,7 +169,7 @@ def test_unpublish_and_publish_change_approve_as_the_api_does(
         assert (
             api.get(f"/v1/credentials/{credential['id']}").json()["credential"]["approve"] is False
         )
-        assert httpx.get(credential["url"]).status_code == 404
+        assert httpx.get(credential["url"], timeout=30).status_code == 404
         page = client.get(_path(credential)).text
         assert f'href="{_path(credential, "publish")}"' in page
         assert _post(client, credential, "publish").status_code == 303

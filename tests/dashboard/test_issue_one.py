@@ -132,7 +132,9 @@ def test_another_organizations_achievement_is_unknown(
 ) -> None:
     other = make_tenant(database, name="Other Academy")
     with httpx.Client(
-        base_url=live_server.base_url, headers={"Authorization": f"Token token={other.api_key}"}
+        base_url=live_server.base_url,
+        headers={"Authorization": f"Token token={other.api_key}"},
+        timeout=30,
     ) as other_api:
         foreign = create_group(other_api)
     with signed_in_client(live_server.base_url, issuer) as client:

@@ -52,7 +52,7 @@ def test_a_new_key_is_shown_once_works_and_is_revoked_after_confirmation(
         assert key[:12] in listed and key not in listed  # the prefix, never the key again
 
         headers = {"Authorization": f"Token token={key}"}
-        with httpx.Client(base_url=live_server.base_url, headers=headers) as api:
+        with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as api:
             assert api.get("/v1/issuer/details").status_code == 200
             # Scoped to its department: it may not make another one.
             assert (
@@ -66,7 +66,7 @@ def test_a_new_key_is_shown_once_works_and_is_revoked_after_confirmation(
         assert confirm.status_code == 200 and key[:12] in confirm.text
         revoked = client.post(f"/dashboard/keys/{key_id}/revoke", data={"csrf_token": token})
         assert revoked.status_code == 303
-        with httpx.Client(base_url=live_server.base_url, headers=headers) as api:
+        with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as api:
             assert api.get("/v1/issuer/details").status_code == 401
 
 

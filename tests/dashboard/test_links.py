@@ -105,7 +105,7 @@ def test_orgs_create_prints_a_link_that_makes_and_signs_in_the_first_owner(
         ).all() == ["link"]
 
     # Used up: a second visit or submission is refused with 410 and makes nobody.
-    with httpx.Client(base_url=live_server.base_url) as other:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as other:
         assert other.get(path_of(link)).status_code == 410
         again = welcome(other, link, **owner_form("mallory@example.org"))
         assert again.status_code == 410 and "already been used" in again.text
@@ -184,7 +184,7 @@ def test_reset_link_command_lets_a_member_choose_a_new_password(
     out = cli("orgs", "reset-link", "--org", str(tenant.organization_id), "--email", member.email)
     link = link_in(out)
     assert "/dashboard/reset/" in link
-    with httpx.Client(base_url=live_server.base_url) as client:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
         set_it = client.post(
             path_of(link), data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
         )
@@ -244,7 +244,7 @@ def test_a_mailed_reset_link_sets_the_password_ends_sessions_and_unlocks(
         with database.transaction() as session:
             locked = session.get(TeamMember, member.member_id)
             locked.failed_sign_ins, locked.locked_until = 3, datetime.now(UTC) + timedelta(hours=1)
-        with httpx.Client(base_url=mail_server.base_url) as client:
+        with httpx.Client(base_url=mail_server.base_url, timeout=30) as client:
             assert "Forgot your password?" in client.get("/dashboard/sign-in").text
             unknown = client.post("/dashboard/forgot-password", data={"email": "nobody@x.org"})
             known = client.post("/dashboard/forgot-password", data={"email": email})
@@ -271,7 +271,7 @@ def test_a_mailed_reset_link_sets_the_password_ends_sessions_and_unlocks(
         unlocked = session.get(TeamMember, member.member_id)
         assert unlocked.locked_until is None and unlocked.failed_sign_ins == 0
     renewed = Member(tenant.organization_id, member.member_id, email, NEW_PASSWORD, "admin")
-    with httpx.Client(base_url=mail_server.base_url) as client:
+    with httpx.Client(base_url=mail_server.base_url, timeout=30) as client:
         assert sign_in(client, renewed).status_code == 303
         assert sign_in(client, member).status_code == 401  # the old password is gone
 

@@ -71,11 +71,15 @@ def test_signing_in_again_rotates_the_session_and_signing_out_ends_it(
         assert sign_in(first, owner).status_code == 303
         new = first.cookies["plaudit_dashboard"]
         assert new != old
-        with httpx.Client(base_url=live_server.base_url, cookies={"plaudit_dashboard": old}) as c:
+        with httpx.Client(
+            base_url=live_server.base_url, cookies={"plaudit_dashboard": old}, timeout=30
+        ) as c:
             assert c.get("/dashboard").status_code == 303  # the replaced session is gone
 
         assert first.post("/dashboard/sign-out").status_code == 303
-        with httpx.Client(base_url=live_server.base_url, cookies={"plaudit_dashboard": new}) as c:
+        with httpx.Client(
+            base_url=live_server.base_url, cookies={"plaudit_dashboard": new}, timeout=30
+        ) as c:
             assert c.get("/dashboard").status_code == 303  # ended server-side, not only forgotten
 
 

@@ -71,7 +71,7 @@ def test_an_invitee_follows_the_link_and_signs_in_with_the_role_given(
         listed = client.get("/dashboard/team").text
         assert "ivy@example.org" in listed and "invited" in listed
 
-    with httpx.Client(base_url=live_server.base_url) as invitee:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as invitee:
         form = invitee.get(httpx.URL(link).path)
         assert form.status_code == 200 and "ivy@example.org" in form.text and "issuer" in form.text
         joined = invitee.post(
@@ -87,7 +87,7 @@ def test_an_invitee_follows_the_link_and_signs_in_with_the_role_given(
             select(TeamMember).where(TeamMember.email_normalized == "ivy@example.org")
         ).one()
     again = Member(owner.organization_id, ivy.id, "ivy@example.org", PASSWORD, "issuer")
-    with httpx.Client(base_url=live_server.base_url) as client:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
         assert sign_in(client, again).status_code == 303
 
 
@@ -233,7 +233,7 @@ def test_a_reset_link_from_the_team_page_is_shown_once_and_works(
         assert made.status_code == 200 and "/dashboard/reset/" in made.text
         link = WELCOME.search(made.text).group(1)
         assert link not in client.get("/dashboard/team").text
-    with httpx.Client(base_url=live_server.base_url) as client:
+    with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
         done = client.post(
             httpx.URL(link).path, data={"password": PASSWORD, "password_again": PASSWORD}
         )

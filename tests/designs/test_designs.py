@@ -203,7 +203,7 @@ def test_the_kind_stays_while_a_group_shows_the_design(api: httpx.Client) -> Non
     copied = api.post(f"/v1/designs/{builtin['id']}/copy").json()["design"]
     badge = api.put(f"/v1/designs/{copied['id']}", json={"design": {"kind": "badge"}})
     assert badge.json()["design"]["encoded_content"] != copied["encoded_content"]
-    image = Image.open(io.BytesIO(httpx.get(copied["rasterized_content_url"]).content))
+    image = Image.open(io.BytesIO(httpx.get(copied["rasterized_content_url"], timeout=30).content))
     assert image.width == image.height == 600
     assert (
         api.get(f"/v1/issuer/groups/{group['id']}").json()["group"]["certificate_design_id"]

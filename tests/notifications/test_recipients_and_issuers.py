@@ -149,13 +149,17 @@ def test_the_mail_list_shows_the_organizations_mail_only_with_paging(
 
     stranger = make_tenant(mail_database, "Other Academy")
     headers = {"Authorization": f"Token token={stranger.api_key}"}
-    other = httpx.get(f"{mail_server.base_url}/v1/notifications/mails", headers=headers)
+    other = httpx.get(f"{mail_server.base_url}/v1/notifications/mails", headers=headers, timeout=30)
     assert other.status_code == 200 and other.json()["mails"] == []
     department = add_department(mail_database, mail_tenant.organization_id, "Elsewhere")
     scoped_key = department_key(mail_database, mail_tenant.organization_id, department)
     scoped = {"Authorization": f"Token token={scoped_key}"}
     assert (
-        httpx.get(f"{mail_server.base_url}/v1/notifications/mails", headers=scoped).json()["mails"]
+        httpx.get(
+            f"{mail_server.base_url}/v1/notifications/mails", headers=scoped, timeout=30
+        ).json()["mails"]
         == []
     )
-    assert httpx.get(f"{mail_server.base_url}/v1/notifications/mails").status_code == 401
+    assert (
+        httpx.get(f"{mail_server.base_url}/v1/notifications/mails", timeout=30).status_code == 401
+    )

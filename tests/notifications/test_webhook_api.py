@@ -243,7 +243,7 @@ def test_a_department_key_may_not_see_or_change_webhooks(
             assert response.status_code == 403, response.text
             assert "department API key" in response.json()["errors"]
     assert len(mail_api.get(HOOKS).json()["webhooks"]) == 1
-    assert httpx.get(f"{mail_server.base_url}{HOOKS}").status_code == 401
+    assert httpx.get(f"{mail_server.base_url}{HOOKS}", timeout=30).status_code == 401
 
 
 def test_deliveries_are_listed_newest_first_with_paging_and_a_state_filter(

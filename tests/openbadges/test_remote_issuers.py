@@ -80,6 +80,7 @@ def test_another_plaudits_credential_verifies_when_its_host_is_allowed(
             f"{verifier.base_url}/verify",
             files={"credential": (None, httpx.Response(200, json=foreign_credential).text)},
             headers={"Accept": "text/html"},
+            timeout=30,
         ).text
     finally:
         verifier.stop()
@@ -98,6 +99,7 @@ def test_a_loopback_issuer_not_allowed_could_not_be_checked(
             f"{verifier.base_url}/verify",
             files={"credential": (None, httpx.Response(200, json=foreign_credential).text)},
             headers={"Accept": "text/html"},
+            timeout=30,
         ).text
     finally:
         verifier.stop()

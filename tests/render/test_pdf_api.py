@@ -72,7 +72,10 @@ def test_single_pdf_of_unknown_unpublished_or_foreign_credentials_is_not_found(
     headers = {"Authorization": f"Token token={other.api_key}"}
     with httpx.Client(base_url=live_server.base_url, headers=headers, timeout=30) as stranger:
         assert stranger.post(SINGLE.format(id=draft["id"])).status_code == 404
-    assert httpx.post(live_server.base_url + SINGLE.format(id=draft["id"])).status_code == 401
+    assert (
+        httpx.post(live_server.base_url + SINGLE.format(id=draft["id"]), timeout=30).status_code
+        == 401
+    )
 
 
 def test_bundle_is_a_zip_of_the_pdfs_asked_for(

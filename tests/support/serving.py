@@ -16,7 +16,7 @@ def wait_until_serving(base: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            if httpx.get(f"{base}/healthz").status_code == 200:
+            if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
                 return
         except httpx.TransportError:
             pass

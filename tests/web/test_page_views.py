@@ -39,7 +39,7 @@ def test_a_view_is_written_later_and_counted_when_analytics_are_read(
     slow_flushing_server: LiveServer, tenant: Tenant, database: Database
 ) -> None:
     headers = {"Authorization": f"Token token={tenant.api_key}"}
-    with httpx.Client(base_url=slow_flushing_server.base_url, headers=headers) as api:
+    with httpx.Client(base_url=slow_flushing_server.base_url, headers=headers, timeout=30) as api:
         credential = issue(api, create_group(api)["id"])
         for _ in range(3):
             assert api.get(credential["url"]).status_code == 200
@@ -57,7 +57,7 @@ def test_views_held_at_shutdown_are_written(
     )
     headers = {"Authorization": f"Token token={tenant.api_key}"}
     try:
-        with httpx.Client(base_url=server.base_url, headers=headers) as api:
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as api:
             credential = issue(api, create_group(api)["id"])
             assert api.get(credential["url"]).status_code == 200
             assert stored_views(database, credential["id"]) == 0
@@ -74,7 +74,7 @@ def test_views_are_written_every_interval_without_a_read(
     )
     headers = {"Authorization": f"Token token={tenant.api_key}"}
     try:
-        with httpx.Client(base_url=server.base_url, headers=headers) as api:
+        with httpx.Client(base_url=server.base_url, headers=headers, timeout=30) as api:
             credential = issue(api, create_group(api)["id"])
             assert api.get(credential["url"]).status_code == 200
             # Polls the table only: reading analytics through the API would flush by itself.
