@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 from plaudit.store.db import Database
 from tests.accredible.helpers import create_group, issue
 from tests.dashboard.test_analytics import at, record
+from tests.e2e.dashboard_browser import sign_in
 from tests.e2e.test_dashboard_issue import LOW_CONTRAST, PHONE
 from tests.support.dashboard import make_member
 from tests.support.live_server import LiveServer
@@ -32,10 +33,7 @@ def test_a_viewer_reads_march_per_week(
     record(database, credential, "share", at(3, 13), channel="linkedin_profile")
     viewer = make_member(database, tenant.organization_id, "viewer")
 
-    page.goto(f"{live_server.base_url}/dashboard/sign-in")
-    page.get_by_label("Email", exact=True).fill(viewer.email)
-    page.get_by_label("Password").fill(viewer.password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.base_url, viewer)
     page.get_by_role("navigation", name="Dashboard").get_by_role("link", name="Analytics").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Analytics")
 

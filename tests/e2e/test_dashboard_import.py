@@ -11,6 +11,7 @@ from plaudit.settings import Settings
 from plaudit.store.db import Database
 from tests.accredible.helpers import create_group
 from tests.e2e.conftest import DESKTOP
+from tests.e2e.dashboard_browser import sign_in
 from tests.support.dashboard import make_member
 from tests.support.jobs import running_worker
 from tests.support.live_server import LiveServer
@@ -38,10 +39,7 @@ def test_a_csv_is_uploaded_checked_and_issued_with_a_live_progress_bar(
     lines += [f"Learner {index},browser-{index}@example.org,{index}" for index in range(ROWS)]
     spreadsheet.write_text("\n".join(lines) + "\n")
 
-    page.goto(f"{base_url}/dashboard/sign-in")
-    page.get_by_label("Email", exact=True).fill(owner.email)
-    page.get_by_label("Password", exact=True).fill(owner.password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
+    sign_in(page, base_url, owner)
     page.get_by_role("link", name="Import").click()
     page.get_by_role("link", name="Issue from a CSV or XLSX file").click()
 

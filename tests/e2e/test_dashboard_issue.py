@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from plaudit.store.db import Database
 from tests.accredible.helpers import create_group
+from tests.e2e.dashboard_browser import sign_in
 from tests.support.dashboard import make_member
 from tests.support.live_server import LiveServer
 from tests.support.tenants import Tenant
@@ -65,10 +66,7 @@ def test_the_issue_form_previews_as_it_is_filled_and_issues(
     group = create_group(api, name="Browser issue", course_name="Astronomy Basics")
     issuer = make_member(database, tenant.organization_id, "issuer")
 
-    page.goto(f"{base_url}/dashboard/sign-in")
-    page.get_by_label("Email", exact=True).fill(issuer.email)
-    page.get_by_label("Password").fill(issuer.password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, base_url, issuer)
     page.get_by_role("navigation", name="Dashboard").get_by_role(
         "link", name="Issue", exact=True
     ).click()

@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from plaudit.store.db import Database
+from tests.e2e.dashboard_browser import sign_in
 from tests.e2e.test_dashboard_issue import LOW_CONTRAST, PHONE
 from tests.support.dashboard import make_member
 from tests.support.live_server import LiveServer
@@ -32,10 +33,7 @@ def test_an_owner_uploads_a_logo_through_the_settings_form(
     logo = tmp_path / "logo.svg"
     logo.write_bytes(LOGO)
 
-    page.goto(f"{live_server.base_url}/dashboard/sign-in")
-    page.get_by_label("Email", exact=True).fill(owner.email)
-    page.get_by_label("Password").fill(owner.password)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, live_server.base_url, owner)
     navigation = page.get_by_role("navigation", name="Dashboard")
     navigation.get_by_role("link", name="Settings").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Settings")

@@ -29,6 +29,7 @@ from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.store.tables import Organization
 from tests.e2e.conftest import DESKTOP, LOCAL_HOSTS
+from tests.e2e.dashboard_browser import settled
 from tests.e2e.test_dashboard_settings import LOGO
 from tests.support.jobs import running_worker
 from tests.support.live_server import LiveServer, start_live_server
@@ -173,6 +174,7 @@ def test_a_new_owner_walks_through_the_dashboard(
     page.locator("form.dash-form button[type=submit]").click()
     expect(page).to_have_url(f"{base_url}/dashboard")
     expect(page.get_by_text("Olive Owner").first).to_be_visible()
+    settled(page)
     navigation = page.get_by_role("navigation", name="Dashboard")
 
     # 3. Organization settings: website and colour, then a logo file.

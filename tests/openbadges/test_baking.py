@@ -144,10 +144,10 @@ def test_png_zip_bomb_is_refused_without_inflating_it() -> None:
     the badge keyword (and another 256 MiB under a foreign one) cost neither time nor memory."""
     bomb = make_verify_png_bomb()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    started = time.monotonic()
+    started = time.thread_time()  # CPU time: the work done, however busy the machine is
     with pytest.raises(baking.NotBaked, match="the baked credential is larger than 2 MiB"):
         baking.extract_png(bomb)
-    assert time.monotonic() - started < 1
+    assert time.thread_time() - started < 1
     assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before < 64
 
 
