@@ -113,7 +113,10 @@ def plaudit_init(env: dict[str, str]) -> dict[str, Any]:
     if completed.returncode != 0:
         sys.stderr.write(completed.stderr)
         raise RuntimeError(f"plaudit init failed with exit status {completed.returncode}")
-    made: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    lines = [line for line in completed.stdout.splitlines() if line.strip()]
+    if not lines:
+        raise RuntimeError("plaudit init --json printed nothing")
+    made: dict[str, Any] = json.loads(lines[-1])
     return made
 
 
@@ -139,21 +142,8 @@ def server_environment(
 
 
 def create_api_key(env: dict[str, str]) -> str:
-    """Run `plaudit init --json` and return the API key from the JSON line it prints."""
-    completed = subprocess.run(
-        [str(plaudit_executable()), "init", "--json"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        sys.stderr.write(completed.stderr)
-        raise RuntimeError(f"plaudit init failed with exit status {completed.returncode}")
-    lines = [line for line in completed.stdout.splitlines() if line.strip()]
-    if not lines:
-        raise RuntimeError("plaudit init --json printed nothing")
-    return str(json.loads(lines[-1])["api_key"])
+    """The API key of the demo organization `plaudit init --json` makes in `env`."""
+    return str(plaudit_init(env)["api_key"])
 
 
 def start_server(env: dict[str, str], port: int, workers: int) -> subprocess.Popen[bytes]:

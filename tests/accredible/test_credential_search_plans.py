@@ -21,6 +21,7 @@ from plaudit.store.migrate import upgrade
 from plaudit.store.tables import Base
 from tests.accredible.helpers import create_group, issue
 from tests.accredible.search_helpers import all_credentials, insert_credentials, search_v2
+from tests.support.databases import new_database_url
 from tests.support.tenants import Tenant, make_tenant
 
 GROUPS = 4
@@ -58,11 +59,8 @@ def plans_database(
     what every module before this one wrote: with hundreds of small organizations in SQLite's
     averages, a sort by group name was planned as a scan and a sort. ANALYZE's statistics then
     stay here too, instead of steering the plans of the modules after this one."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path_factory.mktemp('plans') / 'plaudit.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database("plaudit_plans")
-    database = Database(url)
+    directory = tmp_path_factory.mktemp("plans")
+    database = Database(new_database_url(request, database_url, directory, "plaudit_plans"))
     upgrade(database.engine)
     yield database
     database.dispose()

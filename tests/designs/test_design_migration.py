@@ -13,6 +13,7 @@ from alembic import command
 from plaudit.render.builtin import BUILTIN_DESIGNS
 from plaudit.store.db import Database
 from plaudit.store.migrate import MIGRATIONS_DIR, alembic_config, upgrade
+from tests.support.databases import new_database_url
 
 BEFORE = "0007_merge_issue3"
 ROWS = [
@@ -36,13 +37,9 @@ def old_database(
     database_url: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Database]:
     """A new, empty database on the test's backend, migrated to just before designs."""
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'old.db'}"
-    else:
-        url = request.getfixturevalue("postgres_server").create_database("designs_migration")
-    database = Database(url)
+    database = Database(new_database_url(request, database_url, tmp_path, "designs_migration"))
     upgrade(database.engine, BEFORE)
-    is_sqlite = url.startswith("sqlite")
+    is_sqlite = database.is_sqlite
     with database.engine.begin() as connection:
         for statement in ROWS:
             parameters = {

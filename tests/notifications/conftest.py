@@ -15,8 +15,8 @@ from plaudit.settings import Settings, get_settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
 from tests.credly.lifecycle_helpers import Org, make_org
+from tests.support.databases import new_database_url
 from tests.support.live_server import LiveServer, start_live_server
-from tests.support.postgres import PostgresServer
 from tests.support.smtp_server import SmtpServer, smtp_server
 from tests.support.tenants import Tenant, make_tenant
 
@@ -34,10 +34,7 @@ def mail_database_url(
     request: pytest.FixtureRequest, database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> str:
     name = f"plaudit_{Path(request.path).stem}"
-    if database_url.startswith("sqlite"):
-        return f"sqlite:///{tmp_path_factory.mktemp('mail') / 'plaudit.db'}"
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    return server.create_database(name)
+    return new_database_url(request, database_url, tmp_path_factory.mktemp("mail"), name)
 
 
 @pytest.fixture(scope="module")

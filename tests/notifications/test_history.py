@@ -13,7 +13,7 @@ from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.migrate import upgrade
 from plaudit.store.tables import utcnow
-from tests.support.postgres import PostgresServer
+from tests.support.databases import new_database_url
 
 BEFORE = "0022_openedx_grades"
 INSERT_EVENT = (
@@ -25,12 +25,7 @@ INSERT_EVENT = (
 
 @pytest.fixture
 def fresh(request: pytest.FixtureRequest, database_url: str, tmp_path: Path) -> Iterator[Database]:
-    if database_url.startswith("sqlite"):
-        url = f"sqlite:///{tmp_path / 'history.db'}"
-    else:
-        server: PostgresServer = request.getfixturevalue("postgres_server")
-        url = server.create_database("plaudit_history")
-    database = Database(url)
+    database = Database(new_database_url(request, database_url, tmp_path, "plaudit_history"))
     yield database
     database.dispose()
 
