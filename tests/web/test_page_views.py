@@ -1,17 +1,21 @@
 """Public page views are counted in batches (web/page_views.py): kept in memory, written in
 one transaction per interval, at shutdown and before this process reads analytics."""
 
+import threading
 from collections.abc import Iterator
+from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from plaudit.settings import Settings
 from plaudit.store.db import Database
 from plaudit.store.reporting_tables import AnalyticsEvent
 from plaudit.store.tables import Credential
+from plaudit.web import page_views
 from plaudit.web.page_views import PageViews
 from tests.accredible.helpers import create_group, issue
 from tests.support.live_server import LiveServer, start_live_server
@@ -107,3 +111,41 @@ def test_a_flush_writes_every_pending_view_once_and_keeps_them_when_it_fails(
     assert views.flush() == 2
     assert views.flush() == 0
     assert stored_views(database, credential_id) == 2
+
+
+def test_a_flush_asked_for_while_another_writes_returns_once_those_views_are_written(
+    api: httpx.Client, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interval's flush had taken the views and was writing them when an analytics read
+    asked for its own flush: that one found nothing pending, returned at once, and the read
+    missed the views being written (a verification counted once instead of twice)."""
+    credential_id = issue(api, create_group(api)["id"])["id"]
+    with database.session(readonly=True) as session:
+        credential = session.get(Credential, credential_id)
+    assert credential is not None
+    writing, release = threading.Event(), threading.Event()
+    write = page_views._write
+
+    def slow_write(session: Session, views: list[dict[str, Any]]) -> int:
+        writing.set()
+        assert release.wait(timeout=30)
+        return write(session, views)
+
+    monkeypatch.setattr(page_views, "_write", slow_write)
+    views = PageViews(database)
+    views.add(credential, by_recipient=False)
+    interval = threading.Thread(target=views.flush)
+    interval.start()
+    assert writing.wait(timeout=30)
+    assert views.has_pending  # taken, not yet written
+
+    read = threading.Thread(target=views.flush)
+    read.start()
+    read.join(timeout=0.3)
+    assert read.is_alive()  # waits for the flush that is writing
+    release.set()
+    read.join(timeout=30)
+    interval.join(timeout=30)
+    assert not read.is_alive() and not interval.is_alive()
+    assert stored_views(database, credential_id) == 1
+    assert not views.has_pending

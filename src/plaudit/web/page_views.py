@@ -45,6 +45,9 @@ class PageViews:
         self._pending: list[dict[str, Any]] = []
         self._lock = threading.Lock()
         self._dropped = 0
+        # One flush at a time, held while it writes: a flush asked for while another writes
+        # returns only once those views are in the database too.
+        self._flushing = threading.Lock()
 
     def add(self, credential: Credential, *, by_recipient: bool) -> None:
         self._add(credential.organization_id, credential.id, rules.VIEW, None, by_recipient)
@@ -83,23 +86,26 @@ class PageViews:
 
     @property
     def has_pending(self) -> bool:
-        return bool(self._pending)
+        """Whether some views are not written yet: kept, or being written by a flush."""
+        return bool(self._pending) or self._flushing.locked()
 
     def flush(self) -> int:
         """Writes the pending views in one transaction of their own, and counts them
         (services/analytics_counts.py); how many it wrote. The views of a credential deleted
-        since are dropped."""
-        views = self._take()
-        if not views:
-            return 0
-        try:
-            with self.database.writing_session() as session:
-                written = _write(session, views)
-                session.commit()
-        except BaseException:
-            self._restore(views)
-            raise
-        return written
+        since are dropped. Waits for a flush already writing, so that every view added before
+        the call is written when it returns."""
+        with self._flushing:
+            views = self._take()
+            if not views:
+                return 0
+            try:
+                with self.database.writing_session() as session:
+                    written = _write(session, views)
+                    session.commit()
+            except BaseException:
+                self._restore(views)
+                raise
+            return written
 
     def _take(self) -> list[dict[str, Any]]:
         with self._lock:
